@@ -1,0 +1,36 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import starlightLinksValidator from 'starlight-links-validator';
+import { sections } from './src/guide/chapters.ts';
+
+// BASE_PATH lets the static build be hosted under a sub-path (e.g. /docs/).
+const base = process.env.BASE_PATH || '/';
+
+export default defineConfig({
+  // Chapters live in the top-level content/docs (Starlight reads <srcDir>/content/docs).
+  srcDir: '.',
+  base,
+  trailingSlash: 'always',
+  site: 'http://localhost:4321',
+  integrations: [
+    starlight({
+      title: { en: 'Istio Ops Lab', 'zh-CN': 'Istio 运维实战 · 互动实验' },
+      description: 'Learn to troubleshoot an Istio service mesh with hands-on labs.',
+      defaultLocale: 'root',
+      locales: {
+        root: { label: 'English', lang: 'en' },
+        zh: { label: '简体中文', lang: 'zh-CN' },
+      },
+      plugins: [starlightLinksValidator({ errorOnLocalLinks: false })],
+      customCss: ['./src/site/styles/lab.css'],
+      sidebar: sections.map((section) => ({
+        label: section.label.en,
+        translations: { 'zh-CN': section.label.zh },
+        items: section.chapters.map((chapter) => chapter.slug),
+      })),
+      lastUpdated: false,
+      pagination: true,
+    }),
+  ],
+});
