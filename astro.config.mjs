@@ -3,16 +3,21 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import starlightLinksValidator from 'starlight-links-validator';
 import { sections } from './src/guide/chapters.ts';
+import { remarkBaseLinks } from './src/site/remark-base-links.mjs';
 
 // BASE_PATH lets the static build be hosted under a sub-path (e.g. /docs/).
 const base = process.env.BASE_PATH || '/';
+// OUT_DIR keeps a base-path build apart from the default one (the tests build both).
+const outDir = process.env.OUT_DIR || './dist';
 
 export default defineConfig({
   // Chapters live in the top-level content/docs (Starlight reads <srcDir>/content/docs).
   srcDir: '.',
   base,
+  outDir,
   trailingSlash: 'always',
   site: 'http://localhost:4321',
+  markdown: { remarkPlugins: [[remarkBaseLinks, { base }]] },
   integrations: [
     starlight({
       title: { en: 'Istio Ops Lab', 'zh-CN': 'Istio 运维实战 · 互动实验' },

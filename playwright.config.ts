@@ -1,0 +1,37 @@
+import { defineConfig } from '@playwright/test';
+import { findChromium } from './scripts/browser.mjs';
+
+const executablePath: string | undefined = findChromium() ?? undefined;
+const SITE_PORT = 4400;
+const BASE_PORT = 4401;
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  timeout: 60_000,
+  use: {
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath,
+      // Flags for a closed network and a root user in CI (no sandbox, no background fetches).
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: [
+    { name: 'site', use: { baseURL: `http://localhost:${SITE_PORT}/` }, testIgnore: /base-path\.spec\.ts/ },
+    { name: 'base-path', use: { baseURL: `http://localhost:${BASE_PORT}/docs/` }, testMatch: /base-path\.spec\.ts/ },
+  ],
+  webServer: [
+    { command: `npx astro preview --port ${SITE_PORT}`, url: `http://localhost:${SITE_PORT}/`, reuseExistingServer: false, timeout: 60_000 },
+    {
+      command: `npx astro preview --port ${BASE_PORT}`,
+      url: `http://localhost:${BASE_PORT}/docs/`,
+      env: { BASE_PATH: '/docs/', OUT_DIR: './dist-base' },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});
