@@ -25,9 +25,9 @@ export default defineConfig({
     { name: 'base-path', use: { baseURL: `http://localhost:${BASE_PORT}/docs/` }, testMatch: /base-path\.spec\.ts/ },
   ],
   webServer: [
-    { command: `npx astro preview --port ${SITE_PORT}`, url: `http://localhost:${SITE_PORT}/`, reuseExistingServer: false, timeout: 60_000 },
+    { command: `node node_modules/astro/astro.js preview --port ${SITE_PORT}`, url: `http://localhost:${SITE_PORT}/`, reuseExistingServer: false, timeout: 60_000 },
     {
-      command: `npx astro preview --port ${BASE_PORT}`,
+      command: `node node_modules/astro/astro.js preview --port ${BASE_PORT}`,
       url: `http://localhost:${BASE_PORT}/docs/`,
       env: { BASE_PATH: '/docs/', OUT_DIR: './dist-base' },
       reuseExistingServer: false,
