@@ -29,4 +29,9 @@ export interface ArtifactAnalyzer {
    */
   detect(input: { name: string; head: string; bytes: Uint8Array }): number;
   analyze(input: ArtifactInput): ArtifactReport | Promise<ArtifactReport>;
+  /**
+   * Optional: analyze all inputs of this kind together, as one set. Resources need it:
+   * a VirtualService in one file refers to a DestinationRule in another.
+   */
+  analyzeBatch?(inputs: ArtifactInput[]): ArtifactReport | Promise<ArtifactReport>;
 }

@@ -1,7 +1,7 @@
 // `opslab analyze`: detects the kind of every given file and runs its analyzer.
 import { Option, type Command } from 'commander';
 import { detectAnalyzer } from '../../analyzer/registry.ts';
-import type { ArtifactReport } from '../../analyzer/artifact.ts';
+import type { ArtifactAnalyzer, ArtifactInput, ArtifactReport } from '../../analyzer/artifact.ts';
 import { atLeast, type Finding, type Severity } from '../../analyzer/finding.ts';
 import { expandPaths, readInput, UsageError, type SetExit } from '../io.ts';
 
@@ -26,6 +26,8 @@ export function formatFindingText(f: Finding): string {
 
 export async function analyzeFiles(paths: string[]): Promise<ArtifactReport[]> {
   const reports: ArtifactReport[] = [];
+  // Analyzers that read a set of files as a whole (resources) get all of theirs in one call.
+  const batches = new Map<ArtifactAnalyzer, ArtifactInput[]>();
   for (const file of expandPaths(paths)) {
     const bytes = readInput(file);
     const head = new TextDecoder().decode(bytes.subarray(0, HEAD_BYTES));
@@ -34,10 +36,14 @@ export async function analyzeFiles(paths: string[]): Promise<ArtifactReport[]> {
       reports.push({ kind: 'unknown', findings: [], error: `${file}: not a kind of input opslab knows (resources YAML, access log, config dump, stats, profile, trace, socket table)` });
       continue;
     }
-    const text = new TextDecoder().decode(bytes);
-    const report = await analyzer.analyze({ name: file, bytes, text });
-    reports.push(report);
+    const input: ArtifactInput = { name: file, bytes, text: new TextDecoder().decode(bytes) };
+    const batch = analyzer.analyzeBatch ? batches.get(analyzer) ?? [] : null;
+    if (batch) {
+      batch.push(input);
+      batches.set(analyzer, batch);
+    } else reports.push(await analyzer.analyze(input));
   }
+  for (const [analyzer, inputs] of batches) if (analyzer.analyzeBatch) reports.push(await analyzer.analyzeBatch(inputs));
   return reports;
 }
 
@@ -51,6 +57,7 @@ export function registerAnalyze(program: Command, setExit: SetExit): void {
     .option('--suppress <rule>', 'silence findings, e.g. "IST0102=Namespace default" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (paths: string[], opts: { format: 'text' | 'json'; failLevel: Severity; suppress: string[] }) => {
       const suppressors = opts.suppress.map(parseSuppression);
+      const files = expandPaths(paths).length;
       const reports = await analyzeFiles(paths);
       const unreadable = reports.filter((r) => r.error);
       for (const r of unreadable) process.stderr.write(`opslab: ${r.error}\n`);
@@ -63,7 +70,7 @@ export function registerAnalyze(program: Command, setExit: SetExit): void {
         for (const r of reports) for (const line of r.summary ?? []) process.stdout.write(line + '\n');
         for (const f of shown) process.stdout.write(formatFindingText(f) + '\n');
         const silenced = findings.length - shown.length;
-        if (shown.length === 0 && unreadable.length === 0) process.stdout.write(`✔ No validation issues found when analyzing ${reports.length} file(s).${silenced ? ` (${silenced} suppressed)` : ''}\n`);
+        if (shown.length === 0 && unreadable.length === 0) process.stdout.write(`✔ No validation issues found when analyzing ${files} file(s).${silenced ? ` (${silenced} suppressed)` : ''}\n`);
         else if (silenced) process.stdout.write(`(${silenced} finding(s) suppressed)\n`);
       }
       if (unreadable.length) setExit(2);

@@ -1,0 +1,43 @@
+// OPS303: a Gateway server with protocol TCP (or TLS in PASSTHROUGH mode) that no
+// VirtualService bound to the Gateway routes with a `tcp` (resp. `tls`) rule for
+// that port. istiod then builds a listener with no filter chain and drops it
+// ("must have more than 0 chains"), so the port refuses connections. HTTP servers
+// differ: they stay up and answer 404. Hosts are not compared (TCP ignores them).
+import type { Report, Rule } from './rule.ts';
+import { t } from './rule.ts';
+import { gatewayServers, vsBindsGateway } from './common.ts';
+import { arr, num, obj, str } from '../resources/values.ts';
+
+export const rule: Rule = {
+  meta: {
+    id: 'gateway-tcp-server-without-route',
+    code: 'OPS303',
+    severity: 'warning',
+    title: t('Gateway TCP port without a route', 'Gateway 的 TCP 端口没有路由'),
+    explanation: t('istiod omits a gateway listener whose filter chains would be empty; without a VirtualService tcp route the port is simply not opened.', 'istiod 会忽略没有 filter chain 的网关监听器；没有 VirtualService 的 tcp 路由时该端口根本不会打开。'),
+    chapter: 'common-problem/gateway-tcp-port',
+  },
+  check(model) {
+    const out: Report[] = [];
+    for (const gw of model.ofKind('Gateway')) {
+      const bound = model.ofKind('VirtualService').filter((vs) => vsBindsGateway(model, vs, gw));
+      for (const s of gatewayServers(gw)) {
+        const mode = str(s.tls.mode) ?? '';
+        const section = s.protocol === 'TCP' || s.protocol === 'MONGO' || s.protocol === 'MYSQL' || s.protocol === 'REDIS' ? 'tcp' : s.protocol === 'TLS' && mode === 'PASSTHROUGH' ? 'tls' : null;
+        if (!section || s.port === undefined) continue;
+        const routed = bound.some((vs) => arr(vs.spec[section]).some((r) => {
+          const matches = arr(obj(r).match);
+          return matches.length === 0 || matches.some((m) => num(obj(m).port) === undefined || num(obj(m).port) === s.port);
+        }));
+        if (routed) continue;
+        out.push({
+          resource: gw,
+          path: ['spec', 'servers', s.index, 'port'],
+          message: t(`${s.protocol} server on port ${s.port} has no VirtualService ${section} route bound to this Gateway: istiod drops the listener and the port is not reachable.`, `端口 ${s.port} 上的 ${s.protocol} server 没有绑定到该 Gateway 的 VirtualService ${section} 路由：istiod 会丢弃该监听器，端口无法访问。`),
+          fix: t(`apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${gw.name}-${s.port}\n  namespace: ${gw.namespace}\nspec:\n  hosts: ["*"]\n  gateways: [${gw.name}]\n  ${section}:\n  - match:\n    - port: ${s.port}\n    route:\n    - destination:\n        host: <backend service>\n        port:\n          number: <port>`, `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${gw.name}-${s.port}\n  namespace: ${gw.namespace}\nspec:\n  hosts: ["*"]\n  gateways: [${gw.name}]\n  ${section}:\n  - match:\n    - port: ${s.port}\n    route:\n    - destination:\n        host: <后端服务>\n        port:\n          number: <端口>`),
+        });
+      }
+    }
+    return out;
+  },
+};
