@@ -1,0 +1,57 @@
+// Go's text/tabwriter as istioctl configures it: NewWriter(out, minwidth 0,
+// tabwidth 8, padding P, padchar ' ', flags 0). A row is a list of cells; every
+// cell but the last is tab-terminated, so it belongs to a column and is padded
+// to the column's width (widest cell + padding, counted in runes). The last
+// cell of a row is written as is, so a row whose last cell is empty ends in the
+// previous cell's padding — exactly as istioctl's output does.
+
+const runeCount = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+/** Formats rows like tabwriter (padding 1 for listeners, 5 for the other tables). */
+export function tabwrite(rows: string[][], padding: number): string {
+  const widths: number[] = [];
+  const out: string[] = [];
+  const cellWidths = rows.map((r) => r.map(runeCount));
+
+  const writeLines = (line0: number, line1: number) => {
+    for (let i = line0; i < line1; i++) {
+      const row = rows[i] as string[];
+      let s = '';
+      for (let j = 0; j < row.length; j++) {
+        const text = row[j] as string;
+        s += text;
+        if (j < widths.length && j < row.length - 1) s += ' '.repeat(Math.max(0, (widths[j] as number) - (cellWidths[i]![j] as number)));
+      }
+      out.push(s);
+    }
+  };
+
+  // Same recursion as tabwriter.format: a column block is a run of consecutive
+  // rows that have a tab-terminated cell in this column.
+  const format = (line0: number, line1: number) => {
+    const column = widths.length;
+    for (let t = line0; t < line1; t++) {
+      if (column >= (rows[t] as string[]).length - 1) continue;
+      writeLines(line0, t);
+      line0 = t;
+      let width = 0;
+      for (; t < line1; t++) {
+        const row = rows[t] as string[];
+        if (column >= row.length - 1) break;
+        const w = (cellWidths[t]![column] as number) + padding;
+        if (w > width) width = w;
+      }
+      widths.push(width);
+      format(line0, t);
+      widths.pop();
+      line0 = t; // the row that ended the block has no cell here; the loop's t++ skips it, as in Go
+    }
+    writeLines(line0, line1);
+  };
+  format(0, rows.length);
+  return out.map((l) => l + '\n').join('');
+}
