@@ -1,5 +1,7 @@
 // Every opslab subcommand, in the order `opslab --help` lists them.
 import type { RegisterCommand } from '../io.ts';
 import { registerAnalyze } from './analyze.ts';
+import { registerLogs } from './logs.ts';
+import { registerProxyConfig } from './proxy-config.ts';
 
-export const commands: RegisterCommand[] = [registerAnalyze];
+export const commands: RegisterCommand[] = [registerAnalyze, registerLogs, registerProxyConfig];
