@@ -3,5 +3,6 @@ import type { RegisterCommand } from '../io.ts';
 import { registerAnalyze } from './analyze.ts';
 import { registerLogs } from './logs.ts';
 import { registerProxyConfig } from './proxy-config.ts';
+import { registerSimulate } from './simulate.ts';
 
-export const commands: RegisterCommand[] = [registerAnalyze, registerLogs, registerProxyConfig];
+export const commands: RegisterCommand[] = [registerAnalyze, registerLogs, registerProxyConfig, registerSimulate];

@@ -1,0 +1,69 @@
+// A running mesh for a lab or the CLI: the scenario's files (replaced when the
+// reader applies a change), the derived proxies, and the access-log lines each
+// proxy has written so far (what `kubectl logs -c istio-proxy` shows).
+import { parseCurl } from './curl.ts';
+import { toConfigDump } from './dump.ts';
+import { curlOutput, Simulator, type RequestOutcome } from './request.ts';
+import { findPod, loadScenario, type PodInstance, type Scenario, type ScenarioFile } from './scenario.ts';
+
+export interface CurlRun {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  outcome: RequestOutcome | null;
+}
+
+export class Mesh {
+  files: ScenarioFile[];
+  scenario!: Scenario;
+  sim!: Simulator;
+  /** Access-log lines by `pod.namespace`, oldest first. */
+  readonly proxyLogs = new Map<string, string[]>();
+  private readonly seed: number;
+
+  constructor(files: ScenarioFile[], seed = 1) {
+    this.files = [...files];
+    this.seed = seed;
+    this.rebuild();
+  }
+
+  /** Re-reads the files; the clock and the logs written so far carry over. */
+  rebuild(): void {
+    const clock = this.sim?.clock ?? 0;
+    this.scenario = loadScenario(this.files);
+    this.sim = new Simulator(this.scenario, this.seed);
+    this.sim.clock = clock;
+  }
+
+  /** Adds or replaces a file (by name) and rebuilds. */
+  applyFile(name: string, text: string): void {
+    const i = this.files.findIndex((f) => f.name === name);
+    if (i >= 0) this.files[i] = { name, text };
+    else this.files.push({ name, text });
+    this.rebuild();
+  }
+
+  pod(ref: string): PodInstance | undefined {
+    return findPod(this.scenario, ref);
+  }
+
+  configDump(pod: PodInstance): Record<string, unknown> | null {
+    const cfg = this.sim.config(pod);
+    return cfg ? toConfigDump(cfg, this.scenario) : null;
+  }
+
+  /** Runs `curl …` (argv[0] = 'curl') from a pod and records each proxy's log line. */
+  curl(from: PodInstance, argv: string[]): CurlRun {
+    const parsed = parseCurl(argv);
+    if (!parsed.ok) return { stdout: '', stderr: parsed.error + '\n', exitCode: parsed.exitCode, outcome: null };
+    const outcome = this.sim.send(from, parsed.req);
+    for (const h of outcome.hops) {
+      const list = this.proxyLogs.get(h.proxy) ?? [];
+      list.push(h.log);
+      this.proxyLogs.set(h.proxy, list);
+    }
+    const ip = this.sim.resolve(parsed.req.host, from)?.ip ?? null;
+    const out = curlOutput(parsed.req, outcome, ip);
+    return { ...out, exitCode: outcome.client.exitCode, outcome };
+  }
+}

@@ -1,0 +1,237 @@
+// kubectl, istioctl and curl for the lab's simulated shell, over a live Mesh:
+// `kubectl apply -f` feeds an edited file back into the scenario, and the next
+// curl shows what the change did. Tables follow kubectl's and istioctl's
+// column layouts (kubectl pads columns with 3 spaces).
+import { stringify as yamlStringify } from 'yaml';
+import { analyzeResourceTexts } from '../analyzer/resources/index.ts';
+import { readManifests } from '../analyzer/resources/read.ts';
+import { str, strList } from '../analyzer/resources/values.ts';
+import { clusterTable, endpointTable, listenerTable, routeTable, allTables, selectClusters, selectListeners, selectRoutes, selectEndpoints, toIstioctlJson } from '../analyzer/configdump/tables.ts';
+import { readConfigDump } from '../analyzer/configdump/model.ts';
+import { tabwrite } from '../analyzer/configdump/tabwriter.ts';
+import { scanOptions } from '../shell/options.ts';
+import { fail, ok, type CommandResult, type CommandSpec } from '../shell/types.ts';
+import type { Mesh } from './mesh.ts';
+import type { PodInstance } from './scenario.ts';
+
+export interface MeshShellOptions {
+  /** Returns the current mesh (the lab may replace it). */
+  mesh: () => Mesh;
+  /** The pod a bare `curl` runs from, as namespace/name. */
+  clientPod?: string;
+}
+
+const AGE = '12m';
+
+const KINDS: Record<string, string> = {
+  po: 'Pod', pod: 'Pod', pods: 'Pod',
+  svc: 'Service', service: 'Service', services: 'Service',
+  deploy: 'Deployment', deployment: 'Deployment', deployments: 'Deployment',
+  vs: 'VirtualService', virtualservice: 'VirtualService', virtualservices: 'VirtualService',
+  dr: 'DestinationRule', destinationrule: 'DestinationRule', destinationrules: 'DestinationRule',
+  gw: 'Gateway', gateway: 'Gateway', gateways: 'Gateway',
+  se: 'ServiceEntry', serviceentry: 'ServiceEntry', serviceentries: 'ServiceEntry',
+  ns: 'Namespace', namespace: 'Namespace', namespaces: 'Namespace',
+};
+
+const table = (rows: string[][]): string => tabwrite(rows, 3);
+const labelsText = (l: Record<string, string>): string => Object.entries(l).sort().map(([k, v]) => `${k}=${v}`).join(',') || '<none>';
+
+function podRows(pods: PodInstance[], all: boolean, showLabels: boolean, wide: boolean): string {
+  const rows = [[...(all ? ['NAMESPACE'] : []), 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', ...(wide ? ['IP'] : []), ...(showLabels ? ['LABELS'] : [])]];
+  for (const p of pods) {
+    const containers = p.workload.podSpec.containers;
+    const n = (Array.isArray(containers) ? containers.length : 1) + (p.proxy === 'sidecar' ? 1 : 0);
+    const ready = p.ready ? n : n - 1;
+    rows.push([...(all ? [p.namespace] : []), p.name, `${ready}/${n}`, 'Running', '0', AGE, ...(wide ? [p.ip] : []), ...(showLabels ? [labelsText(p.labels)] : [])]);
+  }
+  return table(rows);
+}
+
+export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
+  const kubectl: CommandSpec = {
+    name: 'kubectl',
+    summary: { en: 'Kubernetes: get, describe, logs, apply -f, exec (simulated cluster)', zh: 'Kubernetes：get、describe、logs、apply -f、exec（模拟集群）' },
+    usage: 'kubectl get|describe|logs|apply|exec ...',
+    run(argv, _stdin, ctx) {
+      const mesh = opts.mesh();
+      const dash = argv.indexOf('--');
+      const head = dash >= 0 ? argv.slice(0, dash) : argv;
+      const tail = dash >= 0 ? argv.slice(dash + 1) : [];
+      const s = scanOptions(head.slice(1), { flags: 'AitL', values: 'nocf', long: { namespace: 'n', output: 'o', container: 'c', filename: 'f', 'all-namespaces': 'A', 'show-labels': 'L' } });
+      if (!s.ok) return fail(`error: ${s.error}`);
+      const flags = s.flags;
+      const showLabels = head.includes('--show-labels');
+      const ns = s.values.get('n')?.[0] ?? 'default';
+      const all = flags.has('A');
+      const [verb, ...rest] = s.operands;
+      const sc = mesh.scenario;
+      switch (verb) {
+        case 'get': {
+          const kind = KINDS[(rest[0] ?? '').toLowerCase()];
+          if (!kind) return fail(`error: the server doesn't have a resource type "${rest[0] ?? ''}"`);
+          const name = rest[1];
+          const output = s.values.get('o')?.[0];
+          if (kind === 'Pod') {
+            const pods = sc.pods.filter((p) => (all || p.namespace === ns) && (!name || p.name === name));
+            if (name && !pods.length) return fail(`Error from server (NotFound): pods "${name}" not found`);
+            if (!pods.length) return ok(`No resources found in ${ns} namespace.\n`);
+            if (output === 'yaml') return ok(pods.map((p) => yamlStringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: p.name, namespace: p.namespace, labels: p.labels }, spec: p.workload.podSpec, status: { phase: 'Running', podIP: p.ip } })).join('---\n'));
+            return ok(podRows(pods, all, showLabels, output === 'wide'));
+          }
+          const list = sc.model.ofKind(kind).filter((r) => (kind === 'Namespace' || all || r.namespace === ns) && (!name || r.name === name) && !r.file.startsWith('(built-in)'));
+          if (name && !list.length) return fail(`Error from server (NotFound): ${rest[0]} "${name}" not found`);
+          if (!list.length) return ok(`No resources found in ${ns} namespace.\n`);
+          if (output === 'yaml') return ok(list.map((r) => yamlStringify(r.data)).join('---\n'));
+          const lead = (r: { namespace: string }) => (all ? [r.namespace] : []);
+          const nsCol = all ? ['NAMESPACE'] : [];
+          const lbl = (l: Record<string, string>) => (showLabels ? [labelsText(l)] : []);
+          const lblCol = showLabels ? ['LABELS'] : [];
+          let rows: string[][];
+          switch (kind) {
+            case 'Service':
+              rows = [[...nsCol, 'NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', ...lblCol]];
+              for (const r of list) {
+                const svc = sc.model.services.find((x) => x.resource === r)!;
+                rows.push([...lead(r), r.name, svc.type, sc.vips.get(svc) ?? '<none>', svc.externalName ?? '<none>', svc.ports.map((p) => `${p.port}/${p.l4}`).join(',') || '<none>', AGE, ...lbl(r.labels)]);
+              }
+              break;
+            case 'Deployment':
+              rows = [[...nsCol, 'NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', ...lblCol]];
+              for (const r of list) {
+                const pods = sc.pods.filter((p) => p.workload.resource === r);
+                const ready = pods.filter((p) => p.ready).length;
+                rows.push([...lead(r), r.name, `${ready}/${pods.length}`, String(pods.length), String(ready), AGE, ...lbl(r.labels)]);
+              }
+              break;
+            case 'VirtualService':
+              rows = [[...nsCol, 'NAME', 'GATEWAYS', 'HOSTS', 'AGE']];
+              for (const r of list) rows.push([...lead(r), r.name, JSON.stringify(strList(r.spec.gateways)), JSON.stringify(strList(r.spec.hosts)), AGE]);
+              break;
+            case 'DestinationRule':
+              rows = [[...nsCol, 'NAME', 'HOST', 'AGE']];
+              for (const r of list) rows.push([...lead(r), r.name, str(r.spec.host) ?? '', AGE]);
+              break;
+            case 'Namespace':
+              rows = [['NAME', 'STATUS', 'AGE', ...lblCol]];
+              for (const r of list) rows.push([r.name, 'Active', AGE, ...lbl(r.labels)]);
+              break;
+            default:
+              rows = [[...nsCol, 'NAME', 'AGE']];
+              for (const r of list) rows.push([...lead(r), r.name, AGE]);
+          }
+          return ok(table(rows));
+        }
+        case 'describe': {
+          if ((rest[0] ?? '').toLowerCase().replace(/s$/, '') !== 'pod' && rest[0] !== 'po') return fail('error: only `kubectl describe pod NAME` is simulated');
+          const pod = mesh.pod(`${ns}/${rest[1] ?? ''}`);
+          if (!pod || !rest[1]) return fail(`Error from server (NotFound): pods "${rest[1] ?? ''}" not found`);
+          const svcs = sc.model.servicesOf(pod.workload).map((x) => x.name);
+          const lines = [
+            ['Name:', pod.name], ['Namespace:', pod.namespace], ['Labels:', labelsText(pod.labels).split(',').join('\n              ')], ['Status:', 'Running'], ['IP:', pod.ip],
+            ['Controlled By:', pod.workload.resource.kind === 'Pod' ? '<none>' : `${pod.workload.resource.kind}/${pod.workload.resource.name}`],
+            ['Containers:', (Array.isArray(pod.workload.podSpec.containers) ? pod.workload.podSpec.containers : []).map((c) => str((c as Record<string, unknown>).name) ?? '?').concat(pod.proxy === 'sidecar' ? ['istio-proxy'] : []).join(', ')],
+            ['Ready:', String(pod.ready)], ['Services:', svcs.join(', ') || '<none>'],
+          ];
+          return ok(lines.map(([k, v]) => `${k!.padEnd(14)}${v}`).join('\n') + '\n');
+        }
+        case 'logs': {
+          const pod = mesh.pod(`${ns}/${rest[0] ?? ''}`);
+          if (!pod || !rest[0]) return fail(`error: pod "${rest[0] ?? ''}" not found`);
+          const c = s.values.get('c')?.[0];
+          if (c === 'istio-proxy') {
+            if (pod.proxy === 'none') return fail(`error: container istio-proxy is not valid for pod ${pod.name}`);
+            const lines = mesh.proxyLogs.get(`${pod.name}.${pod.namespace}`) ?? [];
+            return ok(lines.map((l) => l + '\n').join(''));
+          }
+          return ok('');
+        }
+        case 'apply': {
+          const file = s.values.get('f')?.[0];
+          if (!file) return fail('error: must specify one of -f and -k');
+          const text = ctx.fs.read(file);
+          if (text === undefined) return fail(`error: the path "${file}" does not exist`);
+          const read = readManifests(file, text);
+          if (read.problems.length) return fail(`error: error parsing ${file}: line ${read.problems[0]!.line}: ${read.problems[0]!.message}`);
+          const name = mesh.files.find((f) => f.name === file || f.name.endsWith('/' + file.replace(/^\.?\//, '')) || file.endsWith('/' + f.name))?.name ?? file;
+          mesh.applyFile(name, text);
+          return ok(read.objects.map((o) => {
+            const kind = String(o.data.kind ?? '').toLowerCase();
+            const group = String(o.data.apiVersion ?? '').includes('/') ? '.' + String(o.data.apiVersion).split('/')[0] : '';
+            const meta = (o.data.metadata ?? {}) as Record<string, unknown>;
+            return `${kind}${group}/${String(meta.name ?? '')} configured\n`;
+          }).join(''));
+        }
+        case 'exec': {
+          const pod = mesh.pod(`${ns}/${rest[0] ?? ''}`);
+          if (!pod || !rest[0]) return fail(`Error from server (NotFound): pods "${rest[0] ?? ''}" not found`);
+          if (tail[0] !== 'curl') return fail(`error: only curl can be run in the simulated pods`, 126);
+          return curlResult(mesh, pod, tail);
+        }
+        default:
+          return fail(`error: unknown command "${verb ?? ''}" for "kubectl" (simulated: get, describe, logs, apply, exec)`);
+      }
+    },
+  };
+
+  const istioctl: CommandSpec = {
+    name: 'istioctl',
+    summary: { en: 'Istio: proxy-config, proxy-status, analyze (simulated mesh)', zh: 'Istio：proxy-config、proxy-status、analyze（模拟网格）' },
+    usage: 'istioctl proxy-config clusters|listeners|routes|endpoints|all POD[.NS] [--fqdn F] [--port P] [--subset S] [--direction D] [--name N] [--cluster C] [-o json]\nistioctl proxy-status\nistioctl analyze [-A]',
+    run(argv) {
+      const mesh = opts.mesh();
+      const s = scanOptions(argv.slice(1), { flags: 'A', values: 'noFPSDRNCT', long: { namespace: 'n', output: 'o', fqdn: 'F', port: 'P', subset: 'S', direction: 'D', address: 'R', name: 'N', cluster: 'C', status: 'T', 'all-namespaces': 'A' } });
+      if (!s.ok) return fail(`Error: ${s.error}`);
+      const v = (k: string) => s.values.get(k)?.[0];
+      const [verb, kindArg, podArg] = s.operands;
+      if (verb === 'analyze') {
+        const { findings } = analyzeResourceTexts(mesh.scenario.files.filter((f) => !f.name.startsWith('(built-in)')));
+        const shown = findings.filter((f) => !f.suppressed);
+        if (!shown.length) return ok('✔ No validation issues found when analyzing namespace: default.\n');
+        const sev = (x: string) => x[0]!.toUpperCase() + x.slice(1);
+        return { stdout: shown.map((f) => `${sev(f.severity)} [${f.code}] (${f.resource ?? ''}${f.file ? ` ${f.file}:${f.line}` : ''}) ${f.message.en}\n`).join(''), stderr: '', exitCode: shown.some((f) => f.severity === 'error') ? 79 : 0 };
+      }
+      if (verb === 'proxy-status' || verb === 'ps') {
+        const rows = [['NAME', 'CLUSTER', 'CDS', 'LDS', 'EDS', 'RDS', 'ECDS', 'ISTIOD', 'VERSION']];
+        for (const p of mesh.scenario.pods.filter((x) => x.proxy !== 'none')) rows.push([`${p.name}.${p.namespace}`, 'Kubernetes', 'SYNCED', 'SYNCED', 'SYNCED', 'SYNCED', 'IGNORED', 'istiod-7d4c8b6f9c-x2x7q', '1.24.2']);
+        return ok(table(rows));
+      }
+      if (verb !== 'proxy-config' && verb !== 'pc') return fail(`Error: unknown command "${verb ?? ''}" for "istioctl" (simulated: proxy-config, proxy-status, analyze)`);
+      if (!podArg) return fail('Error: proxy-config requires a type and a pod name');
+      const pod = mesh.pod(podArg.includes('.') ? podArg : `${v('n') ?? 'default'}/${podArg}`);
+      if (!pod) return fail(`Error: failed to retrieve proxy config: pods "${podArg}" not found`);
+      const dumpJson = mesh.configDump(pod);
+      if (!dumpJson) return fail(`Error: pod ${pod.name} has no istio-proxy container`);
+      const dump = readConfigDump(dumpJson);
+      const port = v('P') ? Number(v('P')) : undefined;
+      const json = v('o') === 'json';
+      const k = (kindArg ?? '').toLowerCase();
+      const cf = { fqdn: v('F'), port, subset: v('S'), direction: v('D') };
+      if (/^(clusters?|c)$/.test(k)) return ok(json ? toIstioctlJson(selectClusters(dump, cf)) : clusterTable(dump, cf));
+      if (/^(listeners?|l)$/.test(k)) return ok(json ? toIstioctlJson(selectListeners(dump, { port, address: v('R') })) : listenerTable(dump, { port, address: v('R'), verbose: true }));
+      if (/^(routes?|r)$/.test(k)) return ok(json ? toIstioctlJson(selectRoutes(dump, { name: v('N') })) : routeTable(dump, { name: v('N'), verbose: true }));
+      if (/^(endpoints?|ep|eds)$/.test(k)) return ok(json ? toIstioctlJson(selectEndpoints(dump, { cluster: v('C'), port, status: v('T') })) : endpointTable(dump, { cluster: v('C'), port, status: v('T'), address: v('R') }));
+      if (k === 'all') return ok(allTables(dump));
+      return fail(`Error: unknown proxy-config type "${kindArg ?? ''}"`);
+    },
+  };
+
+  const curl: CommandSpec = {
+    name: 'curl',
+    summary: { en: `send an HTTP request from the lab's client pod through the mesh`, zh: '从实验的客户端 Pod 经网格发送 HTTP 请求' },
+    usage: 'curl [-v] [-s] [-i] [-X METHOD] [-H "Name: value"] [-m SECONDS] URL',
+    run(argv) {
+      const mesh = opts.mesh();
+      const ref = opts.clientPod ?? mesh.scenario.pods.find((p) => p.proxy === 'sidecar' && !p.app)?.namespace + '/' + mesh.scenario.pods.find((p) => p.proxy === 'sidecar' && !p.app)?.name;
+      const pod = mesh.pod(ref);
+      if (!pod) return fail('curl: no client pod in this lab');
+      return curlResult(mesh, pod, argv);
+    },
+  };
+  return [kubectl, istioctl, curl];
+}
+
+function curlResult(mesh: Mesh, pod: PodInstance, argv: string[]): CommandResult {
+  const r = mesh.curl(pod, argv);
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}

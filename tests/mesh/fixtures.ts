@@ -1,0 +1,61 @@
+// Small scenarios written by hand for the simulator tests: a `demo` namespace
+// with injection, a `catalog` service (port 5000, two versions) and a client
+// pod `toolbox`. Each test adds the Istio resources of the case it checks.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Mesh } from '../../src/mesh/index.ts';
+
+export const BASE = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: demo
+  labels: {istio-injection: enabled}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: catalog, namespace: demo}
+spec:
+  selector: {app: catalog}
+  ports:
+  - {name: http, port: 5000, targetPort: 5000}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: catalog-v1, namespace: demo}
+spec:
+  selector: {matchLabels: {app: catalog, version: v1}}
+  template:
+    metadata:
+      labels: {app: catalog, version: v1}
+    spec:
+      containers:
+      - name: catalog
+        ports: [{containerPort: 5000}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: toolbox, namespace: demo, labels: {app: toolbox}}
+spec:
+  containers: [{name: toolbox, image: curlimages/curl}]
+---
+apiVersion: opslab.dev/v1
+kind: AppBehavior
+metadata: {name: catalog, namespace: demo}
+spec:
+  selector: {app: catalog}
+  responses:
+  - {path: /slow, status: 200, body: slow, delay: 5s}
+  - {path: /boom, status: 500, body: boom}
+  - {prefix: /, status: 200, body: items}
+`;
+
+export function mesh(extra: string, seed = 1): Mesh {
+  return new Mesh([
+    { name: 'base.yaml', text: BASE },
+    { name: 'istio.yaml', text: extra },
+  ], seed);
+}
+
+export function labMesh(dir: string): Mesh {
+  return new Mesh(readdirSync(dir).sort().map((n) => ({ name: n, text: readFileSync(join(dir, n), 'utf8') })));
+}
