@@ -10,6 +10,18 @@ const base = process.env.BASE_PATH || '/';
 // OUT_DIR keeps a base-path build apart from the default one (the tests build both).
 const outDir = process.env.OUT_DIR || './dist';
 
+// Routes of our own, outside Starlight's content collection (srcDir is '.', so
+// they live in src/site/pages and are injected here).
+/** @type {import('astro').AstroIntegration} */
+const opslabRoutes = {
+  name: 'opslab-routes',
+  hooks: {
+    'astro:config:setup': ({ injectRoute }) => {
+      injectRoute({ pattern: '/[...locale]/embed/[lab]', entrypoint: './src/site/pages/embed/lab.astro' });
+    },
+  },
+};
+
 export default defineConfig({
   // Chapters live in the top-level content/docs (Starlight reads <srcDir>/content/docs).
   srcDir: '.',
@@ -17,8 +29,11 @@ export default defineConfig({
   outDir,
   trailingSlash: 'always',
   site: 'http://localhost:4321',
+  // Lab workers (ours and Monaco's) are ES modules.
+  vite: { worker: { format: 'es' } },
   markdown: { remarkPlugins: [[remarkBaseLinks, { base }]] },
   integrations: [
+    opslabRoutes,
     starlight({
       title: { en: 'Istio Ops Lab', 'zh-CN': 'Istio 运维实战 · 互动实验' },
       description: 'Learn to troubleshoot an Istio service mesh with hands-on labs.',

@@ -1,25 +1,208 @@
 // Reads and validates labs/<id>/lab.yaml. Pure TypeScript (yaml + zod): the
 // site build, the CLI and the browser use the same code. Problems are returned
 // with the file and line they come from, never thrown as bare zod errors.
+//
+// A `planned` lab needs only the card fields (id … minutes). A `ready` lab also
+// needs what the runtime plays: files, tasks with checks, hints, an explanation
+// and a solution.
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
 
 const localized = z.object({ en: z.string().min(1), zh: z.string().min(1) }).strict();
+export type Localized = z.infer<typeof localized>;
 
-export const labSchema = z
+/** A path inside the lab's virtual file system: relative, no `..`, no backslashes. */
+const labPath = z
+  .string()
+  .min(1)
+  .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\\]+$/, 'a relative path inside the lab folder (no "..", no leading "/")');
+
+export const fileKinds = ['yaml', 'json', 'log', 'text', 'stats', 'profile', 'trace'] as const;
+export type FileKind = (typeof fileKinds)[number];
+
+/** A file the reader sees: its text inline (`content`) or read from the lab folder (`src`). */
+export const labFileSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
-    chapter: z.string().min(1),
-    title: localized,
-    summary: localized,
-    difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
-    minutes: z.number().int().positive(),
-    /** planned: described but not playable yet; ready: has a scenario, tasks and a solution. */
-    status: z.enum(['planned', 'ready']).default('planned'),
+    path: labPath,
+    kind: z.enum(fileKinds),
+    editable: z.boolean().default(false),
+    content: z.string().optional(),
+    src: labPath.optional(),
   })
-  .passthrough();
+  .strict()
+  .superRefine((f, ctx) => {
+    if ((f.content === undefined) === (f.src === undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'give exactly one of `content` or `src`', path: [] });
+    }
+  });
 
-export type LabDefinition = z.infer<typeof labSchema>;
+const commandRun = z
+  .object({
+    kind: z.literal('command-run'),
+    /** A regular expression tested against the whole command line as typed. */
+    command: z.string().min(1).optional(),
+    /** The first words of one pipeline stage, after quote removal (e.g. [kubectl, apply, -f]). */
+    argv: z.array(z.string()).min(1).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.command === undefined && c.argv === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'give `command` (a regex) or `argv` (a prefix)', path: [] });
+    }
+    if (c.command !== undefined) {
+      try {
+        new RegExp(c.command);
+      } catch (e) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a valid regular expression: ${(e as Error).message}`, path: ['command'] });
+      }
+    }
+  });
+
+const finding = z
+  .object({
+    kind: z.literal('finding'),
+    code: z.string().min(1),
+    expect: z.enum(['present', 'absent']),
+    /** Only findings reported for this file count (default: any file). */
+    file: labPath.optional(),
+  })
+  .strict();
+
+const request = z
+  .object({
+    kind: z.literal('request'),
+    /** The workload the simulated request starts from, e.g. `deploy/sleep` or a pod name. */
+    from: z.string().min(1),
+    /** The command run there, e.g. `curl -s http://orders.shop/`. */
+    command: z.string().min(1),
+    expect: z
+      .object({ status: z.number().int().min(100).max(599).optional(), bodyIncludes: z.string().optional() })
+      .strict()
+      .refine((e) => e.status !== undefined || e.bodyIncludes !== undefined, 'give `status` or `bodyIncludes`'),
+  })
+  .strict();
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+const yamlPath = z
+  .object({
+    kind: z.literal('yaml-path'),
+    file: labPath,
+    /** Dotted path (`spec.template.metadata.labels.version`, `items.0.name`) or a list of keys. */
+    path: z.union([z.string().min(1), z.array(z.union([z.string(), z.number()])).min(1)]),
+    equals: scalar,
+    /** In a multi-document file, which document (0-based); default: any document. */
+    document: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+const answer = z
+  .object({
+    kind: z.literal('answer'),
+    question: localized,
+    /** With choices the reader picks one (accept lists choice ids); without, they type an answer. */
+    choices: z.array(z.object({ id: z.string().min(1), en: z.string().min(1), zh: z.string().min(1) }).strict()).min(2).optional(),
+    /** Accepted answers: choice ids, or typed answers compared case-insensitively after trimming. */
+    accept: z.array(z.string().min(1)).min(1),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (!a.choices) return;
+    const ids = new Set(a.choices.map((c) => c.id));
+    a.accept.forEach((id, i) => {
+      if (!ids.has(id)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${id}" is not one of the choices`, path: ['accept', i] });
+    });
+  });
+
+export const checkSchema = z.discriminatedUnion('kind', [
+  // discriminatedUnion needs plain objects; the refinements run in labSchema below.
+  commandRun.innerType(),
+  finding,
+  request,
+  yamlPath,
+  answer.innerType(),
+]);
+export type Check = z.infer<typeof checkSchema>;
+export type CheckKind = Check['kind'];
+
+const taskSchema = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), title: localized, check: checkSchema }).strict();
+export type LabTask = z.infer<typeof taskSchema>;
+
+/** A literal find-and-replace; `find` must occur in the file (the first occurrence is replaced). */
+const replacement = z.object({ find: z.string().min(1), replace: z.string() }).strict();
+
+const editSchema = z
+  .object({ file: labPath, content: z.string().optional(), patch: z.array(replacement).min(1).optional() })
+  .strict()
+  .superRefine((e, ctx) => {
+    if ((e.content === undefined) === (e.patch === undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'give exactly one of `content` or `patch`', path: [] });
+    }
+  });
+export type LabEdit = z.infer<typeof editSchema>;
+
+const cardFields = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  chapter: z.string().min(1),
+  title: localized,
+  summary: localized,
+  difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  minutes: z.number().int().positive(),
+};
+
+const plannedLab = z.object({ ...cardFields, status: z.literal('planned').default('planned') }).passthrough();
+
+const readyLab = z
+  .object({
+    ...cardFields,
+    status: z.literal('ready'),
+    files: z.array(labFileSchema).min(1),
+    /** Files the simulator loads (Kubernetes/Istio resources, …); carried as is for the simulator. */
+    scenario: z.array(labPath).default([]),
+    tasks: z.array(taskSchema).min(1),
+    hints: z.array(localized).default([]),
+    explanation: localized,
+    solution: z.object({ edits: z.array(editSchema).default([]), commands: z.array(z.string().min(1)).default([]) }).strict(),
+  })
+  .strict()
+  .superRefine((lab, ctx) => {
+    const paths = new Set<string>();
+    lab.files.forEach((f, i) => {
+      if (paths.has(f.path)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${f.path}" is listed twice`, path: ['files', i, 'path'] });
+      paths.add(f.path);
+    });
+    const ids = new Set<string>();
+    lab.tasks.forEach((t, i) => {
+      if (ids.has(t.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `task id "${t.id}" is used twice`, path: ['tasks', i, 'id'] });
+      ids.add(t.id);
+      // The refinements the discriminated union could not carry.
+      const checked = t.check.kind === 'command-run' ? commandRun.safeParse(t.check) : t.check.kind === 'answer' ? answer.safeParse(t.check) : null;
+      if (checked && !checked.success) {
+        for (const issue of checked.error.issues) ctx.addIssue({ ...issue, path: ['tasks', i, 'check', ...issue.path] });
+      }
+      if (t.check.kind === 'yaml-path' && !paths.has(t.check.file)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${t.check.file}" is not one of the lab's files`, path: ['tasks', i, 'check', 'file'] });
+      }
+    });
+    lab.solution.edits.forEach((e, i) => {
+      const target = lab.files.find((f) => f.path === e.file);
+      if (!target) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${e.file}" is not one of the lab's files`, path: ['solution', 'edits', i, 'file'] });
+      else if (!target.editable) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${e.file}" is not editable`, path: ['solution', 'edits', i, 'file'] });
+    });
+  });
+
+/** Picks the schema by `status`, so a planned lab is never asked for the fields of a ready one. */
+export const labSchema = z.union([readyLab, plannedLab]);
+const byStatus = (data: unknown) => ((data as { status?: unknown } | null)?.status === 'ready' ? readyLab : plannedLab);
+
+export type ReadyLab = z.infer<typeof readyLab>;
+export type PlannedLab = z.infer<typeof plannedLab>;
+export type LabDefinition = ReadyLab | PlannedLab;
+export type LabFile = ReadyLab['files'][number];
+
+export function isReady(lab: LabDefinition): lab is ReadyLab {
+  return lab.status === 'ready';
+}
 
 export interface LabProblem {
   file: string;
@@ -54,7 +237,8 @@ export function parseLab(text: string, file: string, expectedId?: string): LabRe
       }),
     };
   }
-  const parsed = labSchema.safeParse(doc.toJS());
+  const data: unknown = doc.toJS();
+  const parsed = byStatus(data).safeParse(data);
   if (!parsed.success) {
     return {
       ok: false,
@@ -70,6 +254,13 @@ export function parseLab(text: string, file: string, expectedId?: string): LabRe
     return { ok: false, problems: [{ file, ...where, message: `id: "${parsed.data.id}" does not match its folder "${expectedId}"` }] };
   }
   return { ok: true, lab: parsed.data };
+}
+
+/** Line and column of a path in a lab.yaml text (for problems found after parsing, e.g. a missing `src`). */
+export function locateInLab(text: string, path: (string | number)[]): { line: number; column: number } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  return positionOf(doc, lines, path);
 }
 
 export function formatProblems(problems: LabProblem[]): string {

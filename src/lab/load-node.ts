@@ -1,7 +1,7 @@
 // Node-side loading of lab folders (site build and CLI).
 import { readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseLab, formatProblems, type LabDefinition } from './definition.ts';
+import { parseLab, formatProblems, locateInLab, isReady, type LabDefinition, type ReadyLab } from './definition.ts';
 
 export const labsDir = (root = process.cwd()) => join(root, 'labs');
 
@@ -12,7 +12,32 @@ export function loadLab(id: string, root = process.cwd()): LabDefinition {
   const file = join(labsDir(root), id, 'lab.yaml');
   const shown = relative(root, file);
   if (!existsSync(file)) throw new LabError(`${shown}: no such lab (is the id "${id}" right?)`);
-  const result = parseLab(readFileSync(file, 'utf8'), shown, id);
+  const text = readFileSync(file, 'utf8');
+  const result = parseLab(text, shown, id);
   if (!result.ok) throw new LabError(`invalid lab definition\n${formatProblems(result.problems)}`);
   return result.lab;
+}
+
+/** A ready lab with every file's text in `content` (the `src:` files read from the lab folder). */
+export type ResolvedLab = ReadyLab & { files: (ReadyLab['files'][number] & { content: string })[] };
+
+/**
+ * Loads a lab and, when it is ready, reads the files it names with `src:`.
+ * A missing file is reported at the line of its `src:` entry.
+ */
+export function loadLabWithFiles(id: string, root = process.cwd()): LabDefinition | ResolvedLab {
+  const lab = loadLab(id, root);
+  if (!isReady(lab)) return lab;
+  const dir = join(labsDir(root), id);
+  const yamlFile = join(dir, 'lab.yaml');
+  const files = lab.files.map((f, i) => {
+    if (f.content !== undefined) return { ...f, content: f.content };
+    const path = join(dir, f.src!);
+    if (!existsSync(path)) {
+      const where = locateInLab(readFileSync(yamlFile, 'utf8'), ['files', i, 'src']);
+      throw new LabError(`${relative(root, yamlFile)}:${where.line}:${where.column}: files.${i}.src: no such file "${f.src}" in the lab folder`);
+    }
+    return { ...f, content: readFileSync(path, 'utf8') };
+  });
+  return { ...lab, files };
 }

@@ -100,9 +100,28 @@ export interface DListener {
   rds?: string;
   tcpCluster?: string;
   /** Inbound chains by target port (virtualInbound). */
-  inbound?: { port: number; cluster: string }[];
+  inbound?: { port: number; cluster: string; tcp?: boolean }[];
+  /**
+   * The default filter chain of a `0.0.0.0_PORT` listener: traffic no other chain
+   * takes (TLS, non-HTTP) goes to this cluster. Istio adds it for a service without
+   * a VIP (ExternalName), which is how such a service captures the whole port.
+   */
+  defaultCluster?: string;
+  /** Gateway HTTPS listener: the SNI names its accepted servers cover (filter chain match). */
+  tlsHosts?: string[];
   source?: SourceRef;
 }
+
+/** A Gateway server istiod skipped (counted in pilot_total_rejected_configs). */
+export interface RejectedServer {
+  gateway: string;
+  port: number;
+  duplicates: string[];
+  source: SourceRef;
+}
+
+/** How a proxy writes HTTP/1.1 header names (EnvoyFilter header_key_format). */
+export type HeaderCase = 'lower' | 'preserve' | 'proper';
 
 export interface ProxyConfig {
   pod: PodInstance;
@@ -110,6 +129,8 @@ export interface ProxyConfig {
   listeners: DListener[];
   routes: DRouteConfig[];
   clusters: DCluster[];
+  rejected: RejectedServer[];
+  headerCase: HeaderCase;
 }
 
 // 'auto' ports (protocol sniffing) get a 0.0.0.0_PORT listener too; curl speaks HTTP, so they route as HTTP.
@@ -387,8 +408,20 @@ function sidecarConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
       else if (os.vip && os.vip !== 'None') listeners.push({ name: `${os.vip}_${p.number}`, address: os.vip, port: p.number, kind: 'tcp', tcpCluster: clusterName('outbound', p.number, '', os.host) });
     }
   }
+  // A service without a VIP (ExternalName) gets a 0.0.0.0_PORT listener whose
+  // default chain proxies everything else on that port to it (istio/istio#20703).
+  const catchAll = new Map<number, { cluster: string; source: SourceRef }>();
+  for (const os of services) {
+    if (!os.service?.externalName || sc.mesh.externalNameAlias) continue;
+    for (const p of os.ports) {
+      if (p.protocol !== 'auto' && HTTP_PROTOCOLS.has(p.protocol)) continue;
+      if (!catchAll.has(p.number)) catchAll.set(p.number, { cluster: clusterName('outbound', p.number, '', os.host), source: sourceOf(os.service.resource, ['spec', 'externalName']) });
+      if (p.protocol !== 'auto') listeners.push({ name: `0.0.0.0_${p.number}`, address: '0.0.0.0', port: p.number, kind: 'tcp', tcpCluster: catchAll.get(p.number)!.cluster, defaultCluster: catchAll.get(p.number)!.cluster, source: catchAll.get(p.number)!.source });
+    }
+  }
   for (const port of [...httpPorts].sort((a, b) => a - b)) {
-    listeners.push({ name: `0.0.0.0_${port}`, address: '0.0.0.0', port, kind: 'http', rds: String(port) });
+    const ca = catchAll.get(port);
+    listeners.push({ name: `0.0.0.0_${port}`, address: '0.0.0.0', port, kind: 'http', rds: String(port), ...(ca ? { defaultCluster: ca.cluster, source: ca.source } : {}) });
     const vhosts: DVirtualHost[] = [];
     for (const os of services) {
       if (!os.ports.some((p) => p.number === port && HTTP_PROTOCOLS.has(p.protocol))) continue;
@@ -402,19 +435,19 @@ function sidecarConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
     routes.push({ name: String(port), vhosts });
   }
   // Inbound: one chain (and cluster) per port the pod's services target.
-  const inbound: { port: number; cluster: string }[] = [];
+  const inbound: { port: number; cluster: string; tcp?: boolean }[] = [];
   for (const s of sc.model.servicesOf(pod.workload)) {
     for (const p of s.ports) {
       const tp = targetPort(s, p.port);
       if (inbound.some((x) => x.port === tp)) continue;
       const name = clusterName('inbound', tp, '', '');
-      inbound.push({ port: tp, cluster: name });
+      inbound.push({ port: tp, cluster: name, ...(HTTP_PROTOCOLS.has(p.protocol) ? {} : { tcp: true }) });
       clusters.push({ name, type: 'ORIGINAL_DST', direction: 'inbound', port: tp, endpoints: null });
     }
   }
   clusters.push({ name: 'InboundPassthroughCluster', type: 'ORIGINAL_DST', direction: '', endpoints: null });
   listeners.push({ name: 'virtualInbound', address: '0.0.0.0', port: 15006, kind: 'virtualInbound', inbound });
-  return { pod, kind: 'sidecar', listeners, routes, clusters };
+  return { pod, kind: 'sidecar', listeners, routes, clusters, rejected: [], headerCase: headerCaseFor(sc, pod) };
 }
 
 function gatewayConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
@@ -427,21 +460,58 @@ function gatewayConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
   const listeners: DListener[] = [];
   const routes: DRouteConfig[] = [];
   const gwService = sc.model.servicesOf(pod.workload)[0];
-  const byPort = new Map<number, { gw: Resource; hosts: string[]; idx: number }[]>();
+  const byPort = new Map<number, { gw: Resource; hosts: string[]; idx: number; tls: boolean }[]>();
+  const tcpServers: { gw: Resource; port: number; idx: number }[] = [];
+  const rejected: RejectedServer[] = [];
+  // istiod: a host may carry TLS only once per port; a later server repeating one is
+  // skipped whole (gateway.go CheckDuplicates, guide chapter "Gateway 重复 TLS 域名").
+  const tlsHostsByPort = new Map<number, Set<string>>();
   for (const g of gateways) {
     arr(g.spec.servers).forEach((s, idx) => {
       const port = num(obj(obj(s).port).number);
       const proto = (str(obj(obj(s).port).protocol) ?? 'HTTP').toUpperCase();
+      if (port !== undefined && (proto === 'TCP' || proto === 'MONGO' || proto === 'MYSQL')) tcpServers.push({ gw: g, port, idx });
       if (port === undefined || !['HTTP', 'HTTP2', 'HTTPS', 'GRPC'].includes(proto) || (proto === 'HTTPS' && !obj(obj(s).tls).mode)) return;
+      const hosts = strList(obj(s).hosts);
+      const tls = proto === 'HTTPS';
+      if (tls) {
+        const known = tlsHostsByPort.get(port) ?? new Set<string>();
+        tlsHostsByPort.set(port, known);
+        const dup = hosts.filter((h) => known.has(h));
+        if (dup.length) {
+          rejected.push({ gateway: `${g.namespace}/${g.name}`, port, duplicates: dup, source: sourceOf(g, ['spec', 'servers', idx, 'hosts']) });
+          return;
+        }
+        for (const h of hosts) known.add(h);
+      }
       const list = byPort.get(port) ?? [];
-      list.push({ gw: g, hosts: strList(obj(s).hosts), idx });
+      list.push({ gw: g, hosts, idx, tls });
       byPort.set(port, list);
     });
+  }
+  // TCP servers: a listener only when a VirtualService tcp route is bound (else nothing listens).
+  for (const ts of tcpServers) {
+    const bind = gwService ? targetPort(gwService, ts.port) : ts.port;
+    for (const vs of sc.model.ofKind('VirtualService')) {
+      const gws = strList(vs.spec.gateways).map((g) => (g.includes('/') ? g : `${vs.namespace}/${g}`));
+      if (!gws.includes(`${ts.gw.namespace}/${ts.gw.name}`)) continue;
+      const ti = arr(vs.spec.tcp).findIndex((t) => {
+        const ms = arr(obj(t).match).map(obj);
+        return ms.length === 0 || ms.some((m) => num(m.port) === undefined || num(m.port) === ts.port);
+      });
+      if (ti < 0) continue;
+      const dest = obj(obj(arr(obj(arr(vs.spec.tcp)[ti]).route)[0]).destination);
+      const host = resolveHost(str(dest.host) ?? '', vs.namespace, sc.model.domain);
+      const dport = num(obj(dest.port).number) ?? singlePortOf(sc, host, vs.namespace) ?? ts.port;
+      if (!listeners.some((l) => l.port === bind)) listeners.push({ name: `0.0.0.0_${bind}`, address: '0.0.0.0', port: bind, kind: 'tcp', tcpCluster: clusterName('outbound', dport, str(dest.subset) ?? '', host), source: sourceOf(vs, ['spec', 'tcp', ti]) });
+      break;
+    }
   }
   for (const [port, servers] of [...byPort.entries()].sort((a, b) => a[0] - b[0])) {
     const bind = gwService ? targetPort(gwService, port) : port;
     const rdsName = `http.${bind}`;
-    listeners.push({ name: `0.0.0.0_${bind}`, address: '0.0.0.0', port: bind, kind: 'gateway', rds: rdsName, source: sourceOf(servers[0]!.gw, ['spec', 'servers', servers[0]!.idx, 'port']) });
+    const tlsHosts = servers.filter((s) => s.tls).flatMap((s) => s.hosts.map((h) => (h.includes('/') ? h.slice(h.indexOf('/') + 1) : h)));
+    listeners.push({ name: `0.0.0.0_${bind}`, address: '0.0.0.0', port: bind, kind: 'gateway', rds: rdsName, ...(tlsHosts.length ? { tlsHosts } : {}), source: sourceOf(servers[0]!.gw, ['spec', 'servers', servers[0]!.idx, 'port']) });
     const vhosts: DVirtualHost[] = [];
     for (const vs of sc.model.ofKind('VirtualService')) {
       const gws = strList(vs.spec.gateways).map((g) => (g.includes('/') ? g : `${vs.namespace}/${g}`));
@@ -464,7 +534,27 @@ function gatewayConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
     if (!vhosts.length) vhosts.push({ name: `blackhole:${port}`, domains: ['*'], routes: [] });
     routes.push({ name: rdsName, vhosts });
   }
-  return { pod, kind: 'router', listeners, routes, clusters };
+  return { pod, kind: 'router', listeners, routes, clusters, rejected, headerCase: headerCaseFor(sc, pod) };
+}
+
+/**
+ * Envoy writes HTTP/1.1 header names in lower case unless a header_key_format is
+ * configured (Envoy HttpProtocolOptions.header_key_format: proper_case_words, or the
+ * preserve_case stateful formatter); Istio exposes that only through EnvoyFilter.
+ * An EnvoyFilter in the root namespace applies to every proxy, elsewhere to its
+ * namespace, narrowed by workloadSelector.
+ */
+function headerCaseFor(sc: Scenario, pod: PodInstance): HeaderCase {
+  let result: HeaderCase = 'lower';
+  for (const f of sc.model.ofKind('EnvoyFilter')) {
+    if (f.namespace !== sc.model.rootNamespace && f.namespace !== pod.namespace) continue;
+    const sel = strMap(obj(f.spec.workloadSelector).labels);
+    if (Object.keys(sel).length && !selects(sel, pod.labels)) continue;
+    const text = JSON.stringify(f.spec.configPatches ?? []);
+    if (text.includes('preserve_case')) result = 'preserve';
+    else if (text.includes('proper_case_words') && result === 'lower') result = 'proper';
+  }
+  return result;
 }
 
 export function deriveProxyConfig(sc: Scenario, pod: PodInstance): ProxyConfig | null {

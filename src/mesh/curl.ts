@@ -20,14 +20,17 @@ export interface CurlRequest {
   maxTimeMs: number | null;
   writeOut: string | null;
   output: string | null;
+  /** --resolve HOST:PORT:ADDR: connect to ADDR for HOST:PORT (SNI and Host stay HOST). */
+  resolve?: { host: string; port: number; ip: string };
 }
 
 export type CurlParse = { ok: true; req: CurlRequest } | { ok: false; error: string; exitCode: number };
 
 const SPEC = {
   flags: 'vsSiIfLk',
-  values: 'XHdmwoA',
-  long: { request: 'X', header: 'H', data: 'd', 'data-raw': 'd', 'data-binary': 'd', 'max-time': 'm', 'write-out': 'w', output: 'o', 'user-agent': 'A', verbose: 'v', silent: 's', 'show-error': 'S', include: 'i', head: 'I', fail: 'f', location: 'L', insecure: 'k' },
+  // --cacert is accepted and ignored (certificates are modelled by name only).
+  values: 'XHdmwoARC',
+  long: { request: 'X', header: 'H', data: 'd', 'data-raw': 'd', 'data-binary': 'd', 'max-time': 'm', 'write-out': 'w', output: 'o', 'user-agent': 'A', verbose: 'v', silent: 's', 'show-error': 'S', include: 'i', head: 'I', fail: 'f', location: 'L', insecure: 'k', resolve: 'R', cacert: 'C' },
 };
 
 export function parseCurl(argv: string[]): CurlParse {
@@ -65,6 +68,12 @@ export function parseCurl(argv: string[]): CurlParse {
     writeOut: s.values.get('w')?.[0] ?? null,
     output: s.values.get('o')?.[0] ?? null,
   };
+  const res = s.values.get('R')?.[0];
+  if (res !== undefined) {
+    const rm = /^([^:]+):(\d+):(.+)$/.exec(res);
+    if (!rm) return { ok: false, error: `curl: (49) Couldn't parse CURLOPT_RESOLVE entry '${res}'`, exitCode: 49 };
+    req.resolve = { host: rm[1]!.toLowerCase(), port: Number(rm[2]), ip: rm[3]! };
+  }
   return { ok: true, req };
 }
 

@@ -108,7 +108,7 @@ function listenerJson(l: DListener, sc: Scenario): Json {
     case 'virtualInbound':
       j.filter_chains = [
         { filter_chain_match: { destination_port: 15006 }, filters: [tcpProxy('BlackHoleCluster')], name: 'virtualInbound-blackhole' },
-        ...(l.inbound ?? []).map((c) => ({
+        ...(l.inbound ?? []).map((c) => c.tcp ? { filter_chain_match: { destination_port: c.port }, filters: [tcpProxy(c.cluster)], name: `0.0.0.0_${c.port}` } : ({
           filter_chain_match: { destination_port: c.port },
           filters: [hcm(`inbound_0.0.0.0_${c.port}`, { route_config: { name: c.cluster, virtual_hosts: [{ name: `inbound|http|${c.port}`, domains: ['*'], routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster: c.cluster, timeout: '0s' } }] }] } })],
           name: `0.0.0.0_${c.port}`,
@@ -124,6 +124,8 @@ function listenerJson(l: DListener, sc: Scenario): Json {
         j.bind_to_port = false;
         j.traffic_direction = 'OUTBOUND';
       }
+      // A service without a VIP (ExternalName) on this port: everything else goes to it.
+      if (l.defaultCluster) j.default_filter_chain = { filters: [tcpProxy(l.defaultCluster)], name: 'default_filter_chain' };
       break;
     case 'tcp':
       j.filter_chains = [{ filters: [tcpProxy(l.tcpCluster ?? passthrough)] }];

@@ -2,6 +2,7 @@
 // reader applies a change), the derived proxies, and the access-log lines each
 // proxy has written so far (what `kubectl logs -c istio-proxy` shows).
 import { parseCurl } from './curl.ts';
+import { parseMysql } from './mysql.ts';
 import { toConfigDump } from './dump.ts';
 import { curlOutput, Simulator, type RequestOutcome } from './request.ts';
 import { findPod, loadScenario, type PodInstance, type Scenario, type ScenarioFile } from './scenario.ts';
@@ -12,6 +13,8 @@ export interface CurlRun {
   exitCode: number;
   outcome: RequestOutcome | null;
 }
+
+const srcOf = (s: { resource: string; file: string; line: number }) => `; ${s.resource}, ${s.file}:${s.line}`;
 
 export class Mesh {
   files: ScenarioFile[];
@@ -52,16 +55,50 @@ export class Mesh {
     return cfg ? toConfigDump(cfg, this.scenario) : null;
   }
 
-  /** Runs `curl …` (argv[0] = 'curl') from a pod and records each proxy's log line. */
-  curl(from: PodInstance, argv: string[]): CurlRun {
-    const parsed = parseCurl(argv);
-    if (!parsed.ok) return { stdout: '', stderr: parsed.error + '\n', exitCode: parsed.exitCode, outcome: null };
-    const outcome = this.sim.send(from, parsed.req);
+  private record(outcome: RequestOutcome): void {
     for (const h of outcome.hops) {
       const list = this.proxyLogs.get(h.proxy) ?? [];
       list.push(h.log);
       this.proxyLogs.set(h.proxy, list);
     }
+  }
+
+  /** Runs a client command from a pod: `curl …` or `mysql -h … -P …`. */
+  run(from: PodInstance, argv: string[]): CurlRun {
+    if (argv[0] === 'mysql') return this.mysql(from, argv);
+    if (argv[0] === 'curl') return this.curl(from, argv);
+    return { stdout: '', stderr: `${argv[0] ?? ''}: command not found (simulated clients: curl, mysql)\n`, exitCode: 127, outcome: null };
+  }
+
+  /** Runs `mysql -h HOST -P PORT …` from a pod (a server-first TCP client). */
+  mysql(from: PodInstance, argv: string[]): CurlRun {
+    const parsed = parseMysql(argv);
+    if (!parsed.ok) return { stdout: '', stderr: parsed.error + '\n', exitCode: 2, outcome: null };
+    const outcome = this.sim.tcpClient(from, parsed.host, parsed.port, parsed.connectTimeoutMs);
+    this.record(outcome);
+    const c = outcome.client;
+    return { stdout: c.body, stderr: c.error ? c.error + '\n' : '', exitCode: c.exitCode, outcome };
+  }
+
+  /**
+   * Plays the start-up calls of a pod's app (AppBehavior startupCalls), made as soon
+   * as the app container starts: before the sidecar is ready unless the pod holds
+   * the app until the proxy has started.
+   */
+  startup(from: PodInstance): CurlRun[] {
+    return (from.app?.startupCalls ?? []).map((line) => {
+      const argv = line.trim().split(/\s+/).map((w) => w.replace(/^(['"])(.*)\1$/, '$2'));
+      return this.curl(from, argv, { proxyReady: from.holdApplication });
+    });
+  }
+
+  /** Runs `curl …` (argv[0] = 'curl') from a pod and records each proxy's log line. */
+  curl(from: PodInstance, argv: string[], opts: { proxyReady?: boolean } = {}): CurlRun {
+    const parsed = parseCurl(argv);
+    if (!parsed.ok) return { stdout: '', stderr: parsed.error + '\n', exitCode: parsed.exitCode, outcome: null };
+    const outcome = this.sim.send(from, parsed.req, opts);
+    this.record(outcome);
+    if (opts.proxyReady === false && from.proxy === 'sidecar') outcome.notes = [{ kind: 'note', name: 'sidecar not ready', detail: `the app container started before istio-proxy: iptables sends its traffic to 15001, where nothing listens yet (holdApplicationUntilProxyStarts is off${from.app ? srcOf(from.app.source) : ''})` }];
     const ip = this.sim.resolve(parsed.req.host, from)?.ip ?? null;
     const out = curlOutput(parsed.req, outcome, ip);
     return { ...out, exitCode: outcome.client.exitCode, outcome };

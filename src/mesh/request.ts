@@ -17,12 +17,12 @@
 // - fault delay DI / abort FI fault_filter_abort (body `fault filter abort`);
 // - direct response (VirtualService directResponse, REGISTRY_ONLY `block_all` 502).
 import { emptyEntry, type AccessLogEntry } from '../analyzer/accesslog/index.ts';
-import type { KubeService } from '../analyzer/resources/index.ts';
-import { deriveProxyConfig, type DCluster, type DRoute, type DVirtualHost, type ProxyConfig, type RetrySpec, type StringMatch } from './config.ts';
+import { hostCovers, type KubeService } from '../analyzer/resources/index.ts';
+import { deriveProxyConfig, type DCluster, type DListener, type HeaderCase, type DRoute, type DVirtualHost, type ProxyConfig, type RetrySpec, type StringMatch } from './config.ts';
 import { authorityOf, type CurlRequest } from './curl.ts';
 import { renderLogLine } from './logs.ts';
 import { Rng } from './rng.ts';
-import { hashString, targetPort, type PodInstance, type Scenario, type SourceRef } from './scenario.ts';
+import { hashString, targetPort, type AppBehavior, type PodInstance, type Scenario, type SourceRef } from './scenario.ts';
 
 export interface PathStep {
   kind: 'listener' | 'filter_chain' | 'route_config' | 'virtual_host' | 'route' | 'fault' | 'cluster' | 'endpoint' | 'retry' | 'app' | 'note';
@@ -54,6 +54,8 @@ export interface ClientResult {
 export interface RequestOutcome {
   client: ClientResult;
   hops: Hop[];
+  /** Why, when no proxy wrote a line (a hang, a proxy not started yet). */
+  notes?: PathStep[];
 }
 
 interface HttpReq {
@@ -65,6 +67,8 @@ interface HttpReq {
   requestId: string;
   userAgent: string;
   xff: string | null;
+  /** SNI of the client's TLS handshake (curl https://HOST: HOST); null for plain text. */
+  sni: string | null;
 }
 
 interface Reply {
@@ -73,9 +77,16 @@ interface Reply {
   headers: [string, string][];
   /** Time from arrival to the response (ms). */
   ms: number;
-  /** The connection failed or was reset instead of an HTTP response. */
-  reset?: 'refused' | 'reset';
+  /**
+   * The connection failed instead of an HTTP response: refused (nothing listens),
+   * reset, termination (a pooled connection the server had closed), tls (upstream
+   * handshake failed), cert (the server's certificate does not cover the name),
+   * hang (nobody speaks: both ends wait).
+   */
+  reset?: 'refused' | 'reset' | 'termination' | 'tls' | 'cert' | 'hang';
   hops: Hop[];
+  /** Why, when the failure left no access-log line. */
+  notes?: PathStep[];
 }
 
 const ENVOY_UA = 'curl/8.5.0';
@@ -86,7 +97,16 @@ export const LOCAL_BODIES = {
   ut: 'upstream request timeout',
   fi: 'fault filter abort',
   uf: 'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+  uc: 'upstream connect error or disconnect/reset before headers. reset reason: connection termination',
 };
+
+/** BoringSSL's error when the server answers the ClientHello with a handshake_failure alert. */
+export const TLS_HANDSHAKE_FAILURE = 'TLS_error:|268436496:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE:TLS_error_end';
+
+/** Does a certificate name (maybe `*.x`) cover a host? */
+function certCovers(names: string[], host: string): boolean {
+  return names.some((n) => n === host || (n.startsWith('*.') && host.endsWith(n.slice(1)) && !host.slice(0, -n.length + 1).includes('.')));
+}
 
 function isoTime(ms: number): string {
   return new Date(EPOCH + ms).toISOString();
@@ -143,6 +163,8 @@ export class Simulator {
   readonly rng: Rng;
   /** ms since the scenario's epoch at which the next request starts. */
   clock = 0;
+  /** Pause between the end of one client command and the start of the next (ms). */
+  gapMs = 1000;
 
   constructor(readonly sc: Scenario, seed = 1) {
     this.rng = new Rng(seed);
@@ -166,6 +188,8 @@ export class Simulator {
     for (const c of candidates) {
       const s = this.sc.model.services.find((x) => x.fqdn === c);
       if (s) {
+        // ExternalName: DNS answers with a CNAME to the external name.
+        if (s.externalName !== undefined) return this.resolve(s.externalName, from);
         const vip = this.sc.vips.get(s)!;
         if (vip === 'None') {
           const pod = this.sc.pods.find((p) => p.namespace === s.namespace && s.selector && Object.keys(s.selector).length && Object.entries(s.selector).every(([k, v]) => p.labels[k] === v));
@@ -185,16 +209,39 @@ export class Simulator {
     return undefined;
   }
 
-  private externalHost(ip: string): string | undefined {
-    for (const a of this.sc.apps) for (const h of a.hosts) if (this.resolve(h, this.sc.pods[0]!)?.ip === ip) return h;
-    return undefined;
+  private externalApp(ip: string) {
+    return this.sc.apps.find((a) => a.hosts.some((h) => this.resolve(h, this.sc.pods[0]!)?.ip === ip)) ?? null;
+  }
+
+  // ---- connection pools -----------------------------------------------------------
+
+  /** When each proxy's pooled connection to an app address was last used (ms on the mesh clock). */
+  private pools = new Map<string, number>();
+
+  /**
+   * Envoy keeps upstream connections in a pool and reuses them. An app with a
+   * keepalive idle timeout closes a connection idle that long; if Envoy picks it
+   * before it has seen the FIN, the request fails with UC connection_termination
+   * (guide chapter upstream-connection-termination; envoyproxy/envoy#14981). The
+   * FIN racing the request is drawn from the seeded PRNG (AppBehavior closeRace).
+   */
+  private pooledConnectionClosed(owner: string, addr: string, app: AppBehavior | null, at: number): boolean {
+    const key = `${owner}>${addr}`;
+    const now = this.clock + at;
+    const last = this.pools.get(key);
+    this.pools.set(key, now);
+    if (last === undefined || !app?.keepaliveTimeoutMs) return false;
+    if (now - last < app.keepaliveTimeoutMs) return false;
+    return this.rng.next() < app.closeRace;
   }
 
   // ---- the app ------------------------------------------------------------------
 
   private app(pod: PodInstance | null, port: number, req: HttpReq, externalIp?: string): Reply {
     if (pod && !pod.ports.includes(port)) return { status: 0, body: '', headers: [], ms: 1, reset: 'refused', hops: [] };
-    const behavior = pod ? pod.app : this.sc.apps.find((a) => a.hosts.some((h) => this.resolve(h, this.sc.pods[0]!)?.ip === externalIp)) ?? null;
+    const behavior = pod ? pod.app : this.externalApp(externalIp ?? '');
+    // TLS from the client itself (curl https through passthrough): the server's certificate must cover the name.
+    if (req.sni && behavior?.tlsServerNames && !certCovers(behavior.tlsServerNames, req.sni)) return { status: 0, body: behavior.tlsServerNames.join(','), headers: [], ms: 1, reset: 'cert', hops: [] };
     const path = req.path.split('?')[0] ?? '/';
     if (!behavior || behavior.responses.length === 0) return { status: 200, body: 'ok\n', headers: [['content-type', 'text/plain']], ms: 1, hops: [] };
     const r = behavior.responses.find((x) => (x.method === undefined || x.method === req.method) && (x.path !== undefined ? x.path === path : x.prefix !== undefined ? path.startsWith(x.prefix) : true));
@@ -219,7 +266,7 @@ export class Simulator {
   }
 
   private toPod(pod: PodInstance, port: number, req: HttpReq, t: number, src: { ip: string; port: number }, sni: string | null): Reply {
-    if (pod.proxy === 'router') return this.gateway(pod, port, req, t, src);
+    if (pod.proxy === 'router') return this.gateway(pod, port, req, t, src, sni);
     if (pod.proxy === 'sidecar') return this.inbound(pod, port, req, t, src, sni);
     return this.app(pod, port, req);
   }
@@ -234,7 +281,7 @@ export class Simulator {
       { kind: 'listener', name: 'virtualInbound', detail: `0.0.0.0:15006 (iptables redirects inbound traffic to port ${port})` },
       { kind: 'filter_chain', name: chain ? `0.0.0.0_${port}` : 'virtualInbound (passthrough)', detail: chain ? `a port of ${this.sc.model.servicesOf(pod.workload).map((s) => s.name).join(', ')}` : 'no service declares this port' },
     ];
-    if (chain) path.push({ kind: 'route_config', name: cluster, detail: 'inline' }, { kind: 'virtual_host', name: `inbound|http|${port}` }, { kind: 'route', name: 'default' });
+    if (chain && !chain.tcp) path.push({ kind: 'route_config', name: cluster, detail: 'inline' }, { kind: 'virtual_host', name: `inbound|http|${port}` }, { kind: 'route', name: 'default' });
     path.push({ kind: 'cluster', name: cluster }, { kind: 'endpoint', name: `${pod.ip}:${port}`, detail: `app container of ${pod.name}` });
     const hop = this.newHop(pod, 'inbound', path, t);
     const app = this.app(pod, port, req);
@@ -246,6 +293,25 @@ export class Simulator {
     e.requested_server_name = sni;
     e.route_name = chain ? 'default' : null;
     e.upstream_host = `${pod.ip}:${port}`;
+    if (chain?.tcp) {
+      // A TCP service port: tcp_proxy, one line per connection without HTTP fields.
+      e.method = e.path = e.protocol = e.authority = e.user_agent = e.request_id = e.route_name = null;
+      e.response_code = 0;
+      e.response_code_details = null;
+      if (app.reset) {
+        e.response_flags = ['UF'];
+        e.duration = 1;
+        e.bytes_received = 0;
+        e.bytes_sent = 0;
+        path.push({ kind: 'note', name: 'connection refused', detail: `nothing listens on ${pod.ip}:${port} in ${pod.name}; the proxy closes the client's connection` });
+        return { status: 0, body: '', headers: [], ms: 2, reset: 'reset', hops: [hop] };
+      }
+      e.upstream_local_address = `127.0.0.6:${this.port()}`;
+      e.bytes_received = req.body.length + 78 + req.authority.length + req.path.length;
+      e.bytes_sent = app.body.length + 120;
+      e.duration = app.ms + 1;
+      return { ...app, ms: app.ms + 1, hops: [hop] };
+    }
     if (app.reset) {
       this.localReply(e, 503, 'UF', 'upstream_reset_before_response_started{connection_failure}', LOCAL_BODIES.uf, 1);
       e.upstream_transport_failure_reason = null;
@@ -253,6 +319,11 @@ export class Simulator {
       return { status: 503, body: LOCAL_BODIES.uf, headers: [['content-type', 'text/plain']], ms: 2, hops: [hop] };
     }
     e.upstream_local_address = `127.0.0.6:${this.port()}`;
+    if (this.pooledConnectionClosed(hop.proxy, `${pod.ip}:${port}`, pod.app, t)) {
+      this.localReply(e, 503, 'UC', 'upstream_reset_before_response_started{connection_termination}', LOCAL_BODIES.uc, 1);
+      path.push({ kind: 'note', name: 'pooled connection closed by the app', detail: `idle for at least the app's keepaliveTimeout (${pod.app?.keepaliveTimeoutMs}ms); the app's FIN crossed the request${pod.app ? srcOf(pod.app.source) : ''}` });
+      return { status: 503, body: LOCAL_BODIES.uc, headers: [['content-length', String(LOCAL_BODIES.uc.length)], ['content-type', 'text/plain']], ms: 2, hops: [hop] };
+    }
     e.response_code = app.status;
     e.response_code_details = 'via_upstream';
     e.bytes_sent = app.body.length;
@@ -291,12 +362,27 @@ export class Simulator {
     e.upstream_service_time = null;
   }
 
-  private gateway(pod: PodInstance, port: number, req: HttpReq, t: number, src: { ip: string; port: number }): Reply {
+  private gateway(pod: PodInstance, port: number, req: HttpReq, t: number, src: { ip: string; port: number }, sni: string | null): Reply {
     const cfg = this.config(pod)!;
-    const listener = cfg.listeners.find((l) => l.port === port && l.kind === 'gateway');
-    if (!listener) return { status: 0, body: '', headers: [], ms: 1, reset: 'refused', hops: [] };
-    const fwd = { ...req, xff: req.xff ? `${req.xff},${src.ip}` : src.ip };
-    return this.route(cfg, listener.name, listener.rds!, fwd, t, { local: `${pod.ip}:${port}`, remote: `${src.ip}:${src.port}` }, 'gateway', [{ kind: 'listener', name: listener.name, detail: `gateway port ${port}`, ...(listener.source ? { source: listener.source } : {}) }]);
+    const listener = cfg.listeners.find((l) => l.port === port && (l.kind === 'gateway' || l.kind === 'tcp'));
+    // No Gateway server (or a TCP server without a VirtualService tcp route): no listener, the port refuses.
+    if (!listener) {
+      const tcpServer = this.sc.model.ofKind('Gateway').some((g) => Array.isArray(g.spec.servers) && (g.spec.servers as Record<string, Record<string, unknown>>[]).some((sv) => String(sv.port?.protocol ?? '').toUpperCase() === 'TCP'));
+      return { status: 0, body: '', headers: [], ms: 1, reset: 'refused', hops: [], notes: [{ kind: 'note', name: `no listener on ${pod.name} port ${port}`, detail: tcpServer ? `a Gateway TCP server gets a listener only when a VirtualService with a matching tcp route is bound to it (istiod: gateway omitting listener "0.0.0.0_${port}" due to: must have more than 0 chains)` : 'no Gateway server with a VirtualService covers this port' }] };
+    }
+    const down = { local: `${pod.ip}:${port}`, remote: `${src.ip}:${src.port}` };
+    if (listener.kind === 'tcp') return this.tcpProxy(cfg, listener.tcpCluster!, down, req, t, 'gateway', [{ kind: 'listener', name: listener.name, detail: `gateway TCP port ${port}: tcp_proxy from a VirtualService tcp route`, ...(listener.source ? { source: listener.source } : {}) }]);
+    if (listener.tlsHosts) {
+      // HTTPS servers: one filter chain per accepted server, matched by SNI. No chain: the handshake is reset.
+      const name = sni ?? '';
+      if (!listener.tlsHosts.some((h) => h === '*' || hostCovers(h, name))) {
+        const notes: PathStep[] = [{ kind: 'listener', name: listener.name, detail: `HTTPS filter chains for ${listener.tlsHosts.join(', ')}; none matches SNI "${name}", so the handshake is reset`, ...(listener.source ? { source: listener.source } : {}) }];
+        for (const r of cfg.rejected) notes.push({ kind: 'note', name: `istiod rejected a server of Gateway ${r.gateway}`, detail: `port ${r.port}: duplicate TLS host(s) ${r.duplicates.join(', ')} already on an earlier Gateway (pilot_total_rejected_configs{type="${r.gateway}"})`, source: r.source });
+        return { status: 0, body: '', headers: [], ms: 1, reset: 'reset', hops: [], notes };
+      }
+    }
+    const fwd = { ...req, sni, xff: req.xff ? `${req.xff},${src.ip}` : src.ip };
+    return this.route(cfg, listener.name, listener.rds!, fwd, t, down, 'gateway', [{ kind: 'listener', name: listener.name, detail: `gateway port ${port}`, ...(listener.source ? { source: listener.source } : {}) }]);
   }
 
   /** Routes an HTTP request on a proxy: vhost, route, fault, cluster, endpoints, attempts. */
@@ -307,6 +393,7 @@ export class Simulator {
     this.fillRequest(e, req);
     e.downstream_local_address = down.local;
     e.downstream_remote_address = down.remote;
+    e.requested_server_name = req.sni;
     const hops: Hop[] = [hop];
     const local = (status: number, flags: string, details: string, body: string, ms = 1): Reply => {
       this.localReply(e, status, flags, details, body, ms);
@@ -402,18 +489,30 @@ export class Simulator {
         this.rr.set(k, n + 1);
         ep = pool[n % pool.length]!;
       }
-      const addr = ep ? `${ep.ip}:${ep.port}` : cluster.host && cluster.port ? `${cluster.host}:${cluster.port}` : down.local;
+      // STRICT_DNS clusters (DNS ServiceEntry, ExternalName): the address DNS gives for the host.
+      const dnsIp = ep ? undefined : this.resolve(cluster.service?.externalName ?? cluster.host ?? '', pod)?.ip;
+      const addr = ep ? `${ep.ip}:${ep.port}` : dnsIp && cluster.port ? `${dnsIp}:${cluster.port}` : down.local;
       tried.add(addr);
       upstreamAddr = addr;
       path.push({ kind: 'endpoint', name: addr, detail: `${ep?.pod ? `pod ${ep.pod.name}` : 'outside the mesh'}${attempt > 1 ? `, attempt ${attempt}` : ''}` });
       const src = { ip: pod.ip, port: this.port() };
       e.upstream_local_address = `${src.ip}:${src.port}`;
       let rep: Reply;
-      if (ep?.pod) rep = this.toPod(ep.pod, ep.port, { ...req }, t, src, sni);
-      else {
-        const ip = ep ? ep.ip : this.resolve(cluster.host ?? '', pod)?.ip ?? '';
-        rep = this.toAddress(ip, ep ? ep.port : cluster.port ?? 80, { ...req }, t, src, null);
-      }
+      const ip = ep ? ep.ip : dnsIp ?? '';
+      const direct = ep?.pod ? (ep.pod.proxy === 'none' ? ep.pod.app : undefined) : this.externalApp(ip);
+      // TLS origination: the DestinationRule's sni; else (auto SNI, Istio >= 1.21) the request's
+      // Host; before that Envoy passed on the downstream SNI (guide: tls-wrong-sni), or none.
+      const originating = cluster.tls && cluster.tls.mode !== 'DISABLE' && cluster.tls.mode !== 'ISTIO_MUTUAL';
+      const upstreamSni = originating ? cluster.tls?.sni ?? (this.sc.mesh.autoSni ? req.authority.split(':')[0]! : req.sni ?? '') : null;
+      if (direct !== undefined && this.pooledConnectionClosed(hop.proxy, addr, direct, t)) {
+        rep = { status: 0, body: '', headers: [], ms: 1, reset: 'termination', hops: [] };
+        path.push({ kind: 'note', name: 'pooled connection closed by the app', detail: `idle for at least the app's keepaliveTimeout (${direct?.keepaliveTimeoutMs}ms); the FIN crossed the request${direct ? srcOf(direct.source) : ''}` });
+      } else if (upstreamSni !== null && direct?.tlsServerNames && !certCovers(direct.tlsServerNames, upstreamSni)) {
+        // TLS origination (DestinationRule tls SIMPLE/MUTUAL): without \`sni\` Envoy sends the downstream name.
+        rep = { status: 0, body: '', headers: [], ms: 1, reset: 'tls', hops: [] };
+        path.push({ kind: 'note', name: `TLS handshake failed (SNI ${upstreamSni})`, detail: `the server only knows ${direct.tlsServerNames.join(', ')}; ${cluster.tls?.sni ? 'the DestinationRule sets this sni' : this.sc.mesh.autoSni ? `the DestinationRule sets no sni, so auto SNI used the Host header (Istio ${this.sc.mesh.istioVersion})` : `the DestinationRule sets no sni, so the downstream SNI was passed on (Istio ${this.sc.mesh.istioVersion})`}`, ...(cluster.source ? { source: cluster.source } : {}) });
+      } else if (ep?.pod) rep = this.toPod(ep.pod, ep.port, { ...req, sni: null }, t, src, sni);
+      else rep = this.toAddress(ip, ep ? ep.port : cluster.port ?? 80, { ...req, sni: null }, t, src, null);
       hops.push(...rep.hops);
       const perTry = retry?.perTryTimeoutMs ? t + retry.perTryTimeoutMs : Infinity;
       const limit = Math.min(deadline, perTry);
@@ -437,6 +536,20 @@ export class Simulator {
         return local(504, [...flags, 'UT', ...urx].join(','), 'upstream_per_try_timeout', LOCAL_BODIES.ut, t - t0);
       }
       t += rep.ms;
+      if (rep.reset === 'termination' || rep.reset === 'tls') {
+        // Not a connect failure: only retryOn reset (or 5xx / gateway-error) retries it; Istio's default policy does not.
+        if (retry && retriableTimeout(retry) && left > 0) {
+          left--;
+          path.push({ kind: 'retry', name: 'upstream reset', detail: `retrying on a new connection (retryOn ${retry.retryOn.join(',')})` });
+          t += this.backoff(attempt);
+          continue;
+        }
+        e.upstream_host = addr;
+        const urx = retry && retriableTimeout(retry) && attempt > 1 ? ['URX'] : [];
+        const rl = local(503, [...flags, 'UC', ...urx].join(','), 'upstream_reset_before_response_started{connection_termination}', LOCAL_BODIES.uc, t - t0);
+        if (rep.reset === 'tls') e.upstream_transport_failure_reason = TLS_HANDSHAKE_FAILURE;
+        return rl;
+      }
       if (rep.reset) {
         if (retry && retriableReset(retry) && left > 0) {
           left--;
@@ -488,27 +601,44 @@ export class Simulator {
 
   // ---- outbound from a sidecar ---------------------------------------------------
 
+  /** The listener that takes ip:port on a sidecar, and whether it proxies as TCP (and to which cluster). */
+  private outboundListener(cfg: ProxyConfig, ip: string, port: number, tls: boolean): { http?: DListener; tcp?: DListener; cluster: string } {
+    const vip = cfg.listeners.find((l) => l.kind === 'tcp' && l.address === ip && l.port === port);
+    if (vip) return { tcp: vip, cluster: vip.tcpCluster! };
+    const wild = cfg.listeners.find((l) => l.address === '0.0.0.0' && l.port === port && (l.kind === 'http' || l.kind === 'tcp'));
+    if (wild?.kind === 'http' && !tls) return { http: wild, cluster: '' };
+    if (wild?.defaultCluster) return { tcp: wild, cluster: wild.defaultCluster };
+    return { cluster: this.sc.mesh.outboundPolicy === 'ALLOW_ANY' ? 'PassthroughCluster' : 'BlackHoleCluster' };
+  }
+
   private outbound(pod: PodInstance, ip: string, port: number, req: HttpReq, t: number, tls: boolean): Reply {
     const cfg = this.config(pod)!;
     const down = { local: `${ip}:${port}`, remote: `${pod.ip}:${this.port()}` };
-    const tcp = cfg.listeners.find((l) => l.kind === 'tcp' && l.address === ip && l.port === port);
-    const http = tls ? undefined : cfg.listeners.find((l) => l.kind === 'http' && l.port === port);
-    if (http && !tcp) return this.route(cfg, http.name, http.rds!, req, t, down, 'outbound', [{ kind: 'listener', name: http.name, detail: `0.0.0.0:${port}, HTTP (one listener per service port)` }]);
-    // TCP: a service's VIP:port listener, or the virtualOutbound catch-all.
-    const cluster = tcp?.tcpCluster ?? (this.sc.mesh.outboundPolicy === 'ALLOW_ANY' ? 'PassthroughCluster' : 'BlackHoleCluster');
-    const path: PathStep[] = tcp
-      ? [{ kind: 'listener', name: tcp.name, detail: 'TCP service port' }]
+    const l = this.outboundListener(cfg, ip, port, tls);
+    if (l.http) return this.route(cfg, l.http.name, l.http.rds!, req, t, down, 'outbound', [{ kind: 'listener', name: l.http.name, detail: `0.0.0.0:${port}, HTTP (one listener per service port)` }]);
+    // TCP: a service's VIP:port listener, a default chain, or the virtualOutbound catch-all.
+    const path: PathStep[] = l.tcp
+      ? l.tcp.defaultCluster
+        ? [{ kind: 'listener', name: l.tcp.name, detail: `0.0.0.0:${port}` }, { kind: 'filter_chain', name: 'default_filter_chain', detail: `traffic no other chain takes on port ${port} (${tls ? 'TLS' : 'not HTTP'}) goes to a service without a VIP (ExternalName)`, ...(l.tcp.source ? { source: l.tcp.source } : {}) }]
+        : [{ kind: 'listener', name: l.tcp.name, detail: 'TCP service port' }]
       : [
           { kind: 'listener', name: 'virtualOutbound', detail: `no listener for ${ip}:${port}; 0.0.0.0:15001 catches it` },
           { kind: 'filter_chain', name: 'virtualOutbound-catchall-tcp', detail: `outboundTrafficPolicy ${this.sc.mesh.outboundPolicy}`, ...(this.sc.mesh.source ? { source: this.sc.mesh.source } : {}) },
         ];
+    return this.tcpProxy(cfg, l.cluster, down, req, t, 'outbound', path);
+  }
+
+  /** Envoy's tcp_proxy: one log line per connection (no HTTP fields), bytes both ways. */
+  private tcpProxy(cfg: ProxyConfig, cluster: string, down: { local: string; remote: string }, req: HttpReq, t: number, direction: Hop['direction'], path: PathStep[]): Reply {
+    const pod = cfg.pod;
     path.push({ kind: 'cluster', name: cluster });
-    const hop = this.newHop(pod, 'outbound', path, t);
+    const hop = this.newHop(pod, direction, path, t);
     const e = hop.entry;
     e.response_code = 0;
     e.upstream_cluster = cluster;
     e.downstream_local_address = down.local;
     e.downstream_remote_address = down.remote;
+    e.requested_server_name = req.sni;
     e.bytes_received = 0;
     e.bytes_sent = 0;
     if (cluster === 'BlackHoleCluster') {
@@ -519,46 +649,128 @@ export class Simulator {
     }
     const c = cfg.clusters.find((x) => x.name === cluster);
     const healthy = (c?.endpoints ?? []).filter((x) => x.healthy);
-    let dst = { ip, port };
+    const [lip, lport] = down.local.split(':');
+    let dst = { ip: lip!, port: Number(lport) };
     if (c?.endpoints) {
       if (!healthy.length) {
         e.response_flags = ['UH'];
         e.duration = 0;
+        path.push({ kind: 'endpoint', name: '(none)', detail: 'no healthy endpoint: the connection is closed' });
         return { status: 0, body: '', headers: [], ms: 1, reset: 'reset', hops: [hop] };
       }
       const ep = healthy[this.rng.int(0, healthy.length)]!;
       dst = { ip: ep.ip, port: ep.port };
+    } else if (c?.type === 'STRICT_DNS' && c.host) {
+      const name = c.service?.externalName ?? c.host;
+      dst = { ip: this.resolve(name, pod)?.ip ?? dst.ip, port: c.port ?? dst.port };
+      path.push({ kind: 'note', name: `DNS ${name}`, detail: `STRICT_DNS cluster resolves ${name}` });
     }
     e.upstream_host = `${dst.ip}:${dst.port}`;
     path.push({ kind: 'endpoint', name: e.upstream_host });
     const src = { ip: pod.ip, port: this.port() };
     e.upstream_local_address = `${src.ip}:${src.port}`;
-    const rep = this.toAddress(dst.ip, dst.port, req, t + 1, src, null);
-    e.bytes_received = req.body.length + 78 + req.authority.length + req.path.length;
-    e.bytes_sent = rep.body.length + 120;
+    const rep = this.toAddress(dst.ip, dst.port, req, t + 1, src, req.sni);
+    if (rep.reset === 'refused') {
+      e.response_flags = ['UF'];
+      e.duration = 1;
+      e.upstream_transport_failure_reason = null;
+      return { ...rep, reset: 'reset', ms: 2, hops: [hop, ...rep.hops] };
+    }
+    e.bytes_received = req.method ? req.body.length + 78 + req.authority.length + req.path.length : 0;
+    e.bytes_sent = rep.reset ? 0 : rep.body.length + 120;
     e.duration = rep.ms + 1;
     return { ...rep, ms: rep.ms + 1, hops: [hop, ...rep.hops] };
   }
 
   // ---- the client -------------------------------------------------------------
 
-  /** Sends one curl request from a pod. */
-  send(from: PodInstance, c: CurlRequest): RequestOutcome {
+  /**
+   * A plain TCP client (mysql) to host:port. MySQL is a server-first protocol: the
+   * client waits for the server's greeting. If the client sidecar has an HTTP (or
+   * protocol-sniffing) listener on that port, Envoy waits for the client's first
+   * bytes instead, and both sides wait until the client gives up (guide chapter
+   * server-speaks-first-protocol; Istio "Server First Protocols").
+   */
+  tcpClient(from: PodInstance, host: string, port: number, timeoutMs: number): RequestOutcome {
+    const start = this.clock;
+    const target = this.resolve(host, from);
+    const req: HttpReq = { method: '', path: '', authority: '', headers: [], body: '', requestId: '', userAgent: '', xff: null, sni: null };
+    const done = (client: ClientResult, hops: Hop[], notes?: PathStep[]): RequestOutcome => {
+      for (const h of hops) h.log = renderLogLine(h.entry, this.sc.mesh);
+      this.clock = start + client.durationMs + this.gapMs;
+      return { client, hops, ...(notes ? { notes } : {}) };
+    };
+    if (!target) return done({ status: null, body: '', headers: [], error: `ERROR 2005 (HY000): Unknown MySQL server host '${host}' (-2)`, exitCode: 1, durationMs: 1 }, []);
+    let rep: Reply;
+    if (from.proxy === 'sidecar') {
+      const cfg = this.config(from)!;
+      const l = this.outboundListener(cfg, target.ip, port, false);
+      if (l.http) {
+        const notes: PathStep[] = [
+          { kind: 'listener', name: l.http.name, detail: `an HTTP service port ${port} exists in the mesh, so ${target.ip}:${port} is taken by the HTTP listener` },
+          { kind: 'note', name: 'both sides wait', detail: 'Envoy waits for an HTTP request from the client; the MySQL client waits for the server greeting, which never comes (no connection to the server is opened). No access-log line: no request was ever read' },
+        ];
+        return done({ status: null, body: '', headers: [], error: `ERROR 2013 (HY000): Lost connection to MySQL server at 'reading initial communication packet', system error: 110`, exitCode: 1, durationMs: timeoutMs }, [], notes);
+      }
+      const down = { local: `${target.ip}:${port}`, remote: `${from.ip}:${this.port()}` };
+      const path: PathStep[] = l.tcp ? [{ kind: 'listener', name: l.tcp.name, detail: l.tcp.defaultCluster ? 'default_filter_chain' : 'TCP service port' }] : [{ kind: 'listener', name: 'virtualOutbound', detail: `no listener for ${target.ip}:${port}; 0.0.0.0:15001 catches it` }, { kind: 'filter_chain', name: 'virtualOutbound-catchall-tcp', detail: `outboundTrafficPolicy ${this.sc.mesh.outboundPolicy}` }];
+      rep = this.tcpProxy(cfg, l.cluster, down, req, 0, 'outbound', path);
+    } else rep = this.toAddress(target.ip, port, req, 0, { ip: from.ip, port: this.port() }, null);
+    const app = this.externalApp(target.ip) ?? this.sc.pods.find((p) => p.ip === target.ip)?.app ?? null;
+    for (const h of rep.hops) {
+      // A MySQL session: greeting, login, a query, quit (byte counts of a short session).
+      h.entry.bytes_sent = 1200;
+      h.entry.bytes_received = 300;
+      h.entry.method = null;
+      h.entry.path = null;
+      h.entry.protocol = null;
+      h.entry.authority = null;
+      h.entry.user_agent = null;
+      h.entry.request_id = null;
+      h.entry.response_code = 0;
+      h.entry.response_code_details = null;
+    }
+    if (rep.reset === 'refused' || (rep.reset && !rep.hops.length)) return done({ status: null, body: '', headers: [], error: `ERROR 2003 (HY000): Can't connect to MySQL server on '${host}:${port}' (111)`, exitCode: 1, durationMs: 1 }, rep.hops);
+    if (rep.reset) return done({ status: null, body: '', headers: [], error: `ERROR 2013 (HY000): Lost connection to MySQL server at 'reading initial communication packet', system error: 104`, exitCode: 1, durationMs: 2 }, rep.hops);
+    if (app?.protocol !== 'mysql') return done({ status: null, body: '', headers: [], error: `ERROR 2013 (HY000): Lost connection to MySQL server at 'reading initial communication packet', system error: 0`, exitCode: 1, durationMs: rep.ms }, rep.hops);
+    return done({ status: null, body: 'Welcome to the MySQL monitor.  Commands end with ; or \\g.\nServer version: 8.0.36 MySQL Community Server - GPL\n', headers: [], error: null, exitCode: 0, durationMs: rep.ms }, rep.hops);
+  }
+
+  /** Every Envoy on the path rewrites HTTP/1.1 header names; the strictest one wins. */
+  private headerCaseOf(hops: Hop[]): HeaderCase {
+    const cases = new Set<HeaderCase>();
+    for (const h of hops) {
+      const pod = this.sc.pods.find((p) => `${p.name}.${p.namespace}` === h.proxy);
+      cases.add(pod ? this.config(pod)?.headerCase ?? 'lower' : 'lower');
+    }
+    return cases.has('lower') ? 'lower' : cases.has('proper') ? 'proper' : 'preserve';
+  }
+
+  /**
+   * Sends one curl request from a pod. `proxyReady: false` plays a call made while
+   * the sidecar is still starting: iptables already redirects the app's traffic to
+   * port 15001, where nothing listens yet, so the connection is refused (guide chapter
+   * startup-dependence; cured by holdApplicationUntilProxyStarts).
+   */
+  send(from: PodInstance, c: CurlRequest, opts: { proxyReady?: boolean } = {}): RequestOutcome {
     const authority = authorityOf(c);
     const ua = c.headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? ENVOY_UA;
-    const req: HttpReq = { method: c.method, path: c.path, authority, headers: c.headers, body: c.body, requestId: this.rng.uuid(), userAgent: ua, xff: null };
+    const req: HttpReq = { method: c.method, path: c.path, authority, headers: c.headers, body: c.body, requestId: this.rng.uuid(), userAgent: ua, xff: null, sni: c.scheme === 'https' ? c.host : null };
     const start = this.clock;
-    const target = this.resolve(c.host, from);
+    // --resolve HOST:PORT:ADDR (ADDR may be a service name here, for readability).
+    const target = c.resolve?.host === c.host && c.resolve.port === c.port ? this.resolve(c.resolve.ip, from) : this.resolve(c.host, from);
     let rep: Reply | null = null;
     let error: string | null = null;
     let exitCode = 0;
     if (!target) {
       error = `curl: (6) Could not resolve host: ${c.host}`;
       exitCode = 6;
+    } else if (from.proxy === 'sidecar' && opts.proxyReady === false) {
+      rep = { status: 0, body: '', headers: [], ms: 0, reset: 'refused', hops: [] };
     } else if (from.proxy === 'sidecar') {
       rep = this.outbound(from, target.ip, c.port, req, 0, c.scheme === 'https');
     } else {
-      rep = this.toAddress(target.ip, c.port, req, 0, { ip: from.ip, port: this.port() }, null);
+      rep = this.toAddress(target.ip, c.port, req, 0, { ip: from.ip, port: this.port() }, req.sni);
     }
     let durationMs = rep ? rep.ms : 1;
     if (rep && c.maxTimeMs !== null && rep.ms > c.maxTimeMs) {
@@ -570,22 +782,38 @@ export class Simulator {
     } else if (rep?.reset === 'refused') {
       error = `curl: (7) Failed to connect to ${c.host} port ${c.port} after ${rep.ms} ms: Couldn't connect to server`;
       exitCode = 7;
-    } else if (rep?.reset === 'reset') {
-      error = c.scheme === 'https' ? `curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to ${c.host}:${c.port} ` : 'curl: (56) Recv failure: Connection reset by peer';
+    } else if (rep?.reset === 'cert') {
+      error = `curl: (60) SSL: no alternative certificate subject name matches target host name '${c.host}'`;
+      exitCode = 60;
+    } else if (rep?.reset) {
+      // A listener with no filter chain for the SNI resets the handshake (guide: duplicate TLS hosts);
+      // BlackHoleCluster just closes the connection.
+      const how = rep.hops.length === 0 ? 'Connection reset by peer' : 'SSL_ERROR_SYSCALL';
+      error = c.scheme === 'https' ? `curl: (35) OpenSSL SSL_connect: ${how} in connection to ${c.host}:${c.port} ` : 'curl: (56) Recv failure: Connection reset by peer';
       exitCode = c.scheme === 'https' ? 35 : 56;
     } else if (rep && c.fail && rep.status >= 400) {
       error = `curl: (22) The requested URL returned error: ${rep.status}`;
       exitCode = 22;
     }
     const hops = rep?.hops ?? [];
+    const notes = rep?.notes;
     for (const h of hops) h.log = renderLogLine(h.entry, this.sc.mesh);
-    this.clock = start + durationMs + 1000;
+    if (rep && hops.length) rep = { ...rep, headers: caseHeaders(rep.headers, this.headerCaseOf(hops)) };
+    this.clock = start + durationMs + this.gapMs;
     const ok = rep && !rep.reset && exitCode !== 28;
     return {
       client: { status: ok ? rep!.status : null, body: ok && !(c.fail && rep!.status >= 400) ? rep!.body : '', headers: ok ? rep!.headers : [], error, exitCode, durationMs },
       hops,
+      ...(notes ? { notes } : {}),
     };
   }
+}
+
+/** Header names as the last Envoy writes them (HTTP/1.1 codec: lower case by default). */
+function caseHeaders(headers: [string, string][], mode: HeaderCase): [string, string][] {
+  if (mode === 'preserve') return headers;
+  if (mode === 'lower') return headers.map(([k, v]) => [k.toLowerCase(), v]);
+  return headers.map(([k, v]) => [k.replace(/(^|-)([a-z])/g, (_m, d: string, ch: string) => d + ch.toUpperCase()), v]);
 }
 
 /** The peer gave up at `at`: streams still open then log 0 DC (downstream_remote_disconnect). */
@@ -611,7 +839,9 @@ export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string
   let stderr = '';
   const r = out.client;
   const statusLine = r.status !== null ? `HTTP/1.1 ${r.status} ${REASONS[r.status] ?? ''}`.trimEnd() : '';
-  const headers = [...r.headers, ['date', new Date(EPOCH).toUTCString()], ['server', 'envoy']] as [string, string][];
+  // Envoy adds `server: envoy` only when it answered as an HTTP proxy (not for TCP/TLS passthrough).
+  const httpProxied = out.hops.some((h) => h.entry.method !== null);
+  const headers = [...r.headers, ['date', new Date(EPOCH).toUTCString()], ...(httpProxied ? [['server', 'envoy']] : [])] as [string, string][];
   if (c.verbose) {
     if (targetIp) stderr += `*   Trying ${targetIp}:${c.port}...\n* Connected to ${c.host} (${targetIp}) port ${c.port}\n`;
     stderr += `> ${c.method} ${c.path} HTTP/1.1\n> Host: ${authorityOf(c)}\n> User-Agent: ${ENVOY_UA}\n> Accept: */*\n`;

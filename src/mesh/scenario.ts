@@ -38,6 +38,16 @@ export interface AppBehavior {
   ready?: boolean;
   sidecar?: boolean;
   responses: AppResponse[];
+  /** Server keepalive idle timeout: the app closes a connection idle this long (ms). */
+  keepaliveTimeoutMs?: number;
+  /** Chance that a pooled connection the app already closed is still picked (the FIN is in flight). */
+  closeRace: number;
+  /** TLS server: the names its certificate covers; a handshake with another SNI fails. */
+  tlsServerNames?: string[];
+  /** `mysql` (server speaks first) or `http` (the default). */
+  protocol: 'http' | 'mysql';
+  /** Client commands the app runs as soon as its container starts. */
+  startupCalls: string[];
   source: SourceRef;
 }
 
@@ -54,6 +64,8 @@ export interface PodInstance {
   /** Ports the app listens on (container ports; service target ports when none are declared). */
   ports: number[];
   app: AppBehavior | null;
+  /** The app container waits for the proxy (holdApplicationUntilProxyStarts). */
+  holdApplication: boolean;
 }
 
 export interface MeshSettings {
@@ -61,6 +73,18 @@ export interface MeshSettings {
   /** Envoy format string, '' for Istio's default. */
   accessLogFormat: string;
   outboundPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** defaultConfig.holdApplicationUntilProxyStarts (per pod: proxy.istio.io/config). */
+  holdApplication: boolean;
+  /** Istio version simulated: the istiod image tag when the scenario has istiod, else 1.24. */
+  istioVersion: string;
+  /**
+   * ExternalName Services are aliases of their target host (ENABLE_EXTERNAL_NAME_ALIAS,
+   * opt-in in 1.20, default from 1.21). Before that each was its own service, and a
+   * non-HTTP port captured all traffic on that port (istio/istio#20703).
+   */
+  externalNameAlias: boolean;
+  /** ENABLE_AUTO_SNI (default from 1.21): TLS origination without `sni` sends the request's Host. */
+  autoSni: boolean;
   source: SourceRef | null;
 }
 
@@ -163,12 +187,19 @@ function readApps(files: ScenarioFile[]): AppBehavior[] {
         selector: spec.selector === undefined ? null : strMap(spec.selector),
         hosts: arr(spec.hosts).map((h) => String(h).toLowerCase()),
         responses,
+        closeRace: Math.min(1, Math.max(0, num(spec.closeRace) ?? 0.5)),
+        protocol: (str(spec.protocol) ?? 'http').toLowerCase() === 'mysql' ? 'mysql' : 'http',
+        startupCalls: arr(spec.startupCalls).map((c) => String(c)),
         source: { resource: `AppBehavior ${namespace}/${name}`, file: o.file, line: o.locate([]).line },
       };
       const ready = bool(spec.ready);
       const sidecar = bool(spec.sidecar);
       if (ready !== undefined) app.ready = ready;
       if (sidecar !== undefined) app.sidecar = sidecar;
+      const ka = parseDuration(spec.keepaliveTimeout);
+      if (ka !== null) app.keepaliveTimeoutMs = ka;
+      const tls = obj(spec.tls);
+      if (tls.serverNames !== undefined) app.tlsServerNames = arr(tls.serverNames).map((h) => String(h).toLowerCase());
       apps.push(app);
     }
   }
@@ -180,7 +211,17 @@ function readMesh(model: ResourceModel): MeshSettings {
   const enc = (str(m.accessLogEncoding) ?? 'TEXT').toUpperCase() === 'JSON' ? 'JSON' : 'TEXT';
   const policy = (str(obj(m.outboundTrafficPolicy).mode) ?? 'ALLOW_ANY').toUpperCase() === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY';
   const src = model.meshConfigSource;
-  return { accessLogEncoding: enc, accessLogFormat: str(m.accessLogFormat) ?? '', outboundPolicy: policy, source: src ? sourceOf(src, ['data', 'mesh']) : null };
+  const hold = bool(obj(m.defaultConfig).holdApplicationUntilProxyStarts) ?? false;
+  // istiod's image tag and env decide the version-dependent behaviours.
+  const istiod = model.workloads.find((w) => w.labels.app === 'istiod' || w.resource.name === 'istiod');
+  const container = obj(arr(istiod?.podSpec.containers)[0]);
+  const tag = /:(\d+\.\d+(?:\.\d+)?)/.exec(str(container.image) ?? '')?.[1] ?? '1.24.2';
+  const minor = Number(tag.split('.')[1]);
+  const env = (name: string): boolean | undefined => {
+    const v = str(obj(arr(container.env).map(obj).find((e) => str(e.name) === name)).value);
+    return v === undefined ? undefined : v.toLowerCase() === 'true';
+  };
+  return { accessLogEncoding: enc, accessLogFormat: str(m.accessLogFormat) ?? '', outboundPolicy: policy, holdApplication: hold, istioVersion: tag, externalNameAlias: env('ENABLE_EXTERNAL_NAME_ALIAS') ?? minor >= 21, autoSni: env('ENABLE_AUTO_SNI') ?? minor >= 21, source: src ? sourceOf(src, ['data', 'mesh']) : null };
 }
 
 /** Is this workload a gateway (Envoy as a router, no app)? */
@@ -192,6 +233,13 @@ function isGatewayWorkload(model: ResourceModel, w: Workload): boolean {
   });
 }
 
+/** The pod annotation `proxy.istio.io/config` overrides the mesh-wide holdApplicationUntilProxyStarts. */
+function holdFor(w: Workload, meshDefault: boolean): boolean {
+  const ann = w.annotations['proxy.istio.io/config'];
+  const m = ann ? /holdApplicationUntilProxyStarts["']?\s*:\s*(true|false)/.exec(ann) : null;
+  return m ? m[1] === 'true' : meshDefault;
+}
+
 export function loadScenario(input: ScenarioFile[]): Scenario {
   let files = input;
   let model = modelFromTexts(files);
@@ -201,6 +249,7 @@ export function loadScenario(input: ScenarioFile[]): Scenario {
     model = modelFromTexts(files);
   }
   const apps = readApps(files);
+  const mesh = readMesh(model);
   const pods: PodInstance[] = [];
   let podIndex = 0;
   for (const w of model.workloads) {
@@ -216,7 +265,7 @@ export function loadScenario(input: ScenarioFile[]): Scenario {
       const name = r.kind === 'Pod' ? r.name : `${r.name}-${suffix(`${r.namespace}/${r.name}`, 10).slice(0, r.kind === 'Deployment' ? 10 : 5)}${r.kind === 'Deployment' ? '-' + suffix(`${r.namespace}/${r.name}/${i}`, 5) : ''}`;
       podIndex++;
       const ip = `10.244.${Math.floor(podIndex / 250)}.${(podIndex % 250) + 4}`;
-      const pod: PodInstance = { name, namespace: w.namespace, ip, labels: w.labels, workload: w, proxy, ready: app?.ready ?? true, ports: containerPorts, app };
+      const pod: PodInstance = { name, namespace: w.namespace, ip, labels: w.labels, workload: w, proxy, ready: app?.ready ?? true, ports: containerPorts, app, holdApplication: holdFor(w, mesh.holdApplication) };
       pods.push(pod);
     }
   }
@@ -228,9 +277,9 @@ export function loadScenario(input: ScenarioFile[]): Scenario {
   const vips = new Map<KubeService, string>();
   model.services.forEach((s, i) => {
     const given = str(s.resource.spec.clusterIP);
-    vips.set(s, s.headless ? 'None' : given && given !== 'None' ? given : `10.96.${Math.floor(i / 250)}.${(i % 250) + 10}`);
+    vips.set(s, s.headless || s.externalName !== undefined ? 'None' : given && given !== 'None' ? given : `10.96.${Math.floor(i / 250)}.${(i % 250) + 10}`);
   });
-  return { files, model, pods, apps, vips, mesh: readMesh(model) };
+  return { files, model, pods, apps, vips, mesh };
 }
 
 export function findPod(sc: Scenario, ref: string): PodInstance | undefined {

@@ -165,7 +165,7 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
         case 'exec': {
           const pod = mesh.pod(`${ns}/${rest[0] ?? ''}`);
           if (!pod || !rest[0]) return fail(`Error from server (NotFound): pods "${rest[0] ?? ''}" not found`);
-          if (tail[0] !== 'curl') return fail(`error: only curl can be run in the simulated pods`, 126);
+          if (tail[0] !== 'curl' && tail[0] !== 'mysql') return fail(`error: only curl and mysql can be run in the simulated pods`, 126);
           return curlResult(mesh, pod, tail);
         }
         default:
@@ -193,7 +193,7 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
       }
       if (verb === 'proxy-status' || verb === 'ps') {
         const rows = [['NAME', 'CLUSTER', 'CDS', 'LDS', 'EDS', 'RDS', 'ECDS', 'ISTIOD', 'VERSION']];
-        for (const p of mesh.scenario.pods.filter((x) => x.proxy !== 'none')) rows.push([`${p.name}.${p.namespace}`, 'Kubernetes', 'SYNCED', 'SYNCED', 'SYNCED', 'SYNCED', 'IGNORED', 'istiod-7d4c8b6f9c-x2x7q', '1.24.2']);
+        for (const p of mesh.scenario.pods.filter((x) => x.proxy !== 'none')) rows.push([`${p.name}.${p.namespace}`, 'Kubernetes', 'SYNCED', 'SYNCED', 'SYNCED', 'SYNCED', 'IGNORED', 'istiod-7d4c8b6f9c-x2x7q', mesh.scenario.mesh.istioVersion]);
         return ok(table(rows));
       }
       if (verb !== 'proxy-config' && verb !== 'pc') return fail(`Error: unknown command "${verb ?? ''}" for "istioctl" (simulated: proxy-config, proxy-status, analyze)`);
@@ -228,10 +228,22 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
       return curlResult(mesh, pod, argv);
     },
   };
-  return [kubectl, istioctl, curl];
+  const mysql: CommandSpec = {
+    name: 'mysql',
+    summary: { en: `connect a MySQL client from the lab's client pod through the mesh`, zh: '从实验的客户端 Pod 经网格连接 MySQL 客户端' },
+    usage: 'mysql -h HOST -P PORT [-u USER] [-pPASSWORD] [--connect-timeout SECONDS]',
+    run(argv) {
+      const mesh = opts.mesh();
+      const ref = opts.clientPod ?? mesh.scenario.pods.find((p) => p.proxy === 'sidecar' && !p.app)?.namespace + '/' + mesh.scenario.pods.find((p) => p.proxy === 'sidecar' && !p.app)?.name;
+      const pod = mesh.pod(ref);
+      if (!pod) return fail('mysql: no client pod in this lab');
+      return curlResult(mesh, pod, argv);
+    },
+  };
+  return [kubectl, istioctl, curl, mysql];
 }
 
 function curlResult(mesh: Mesh, pod: PodInstance, argv: string[]): CommandResult {
-  const r = mesh.curl(pod, argv);
+  const r = mesh.run(pod, argv);
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }

@@ -19,3 +19,20 @@ test('a base-path build serves its pages and assets under the base', async ({ pa
   expect(failed).toEqual([]);
   expect(consoleErrors).toEqual([]);
 });
+
+test('a lab starts under the base path: runtime, workers and styles all load from /docs/', async ({ page, consoleErrors }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto('case-studies/no-healthy-upstream/');
+  await page.locator('opslab-lab .opslab-start').click();
+  const lab = page.locator('opslab-lab');
+  await expect(lab).toHaveAttribute('data-terminal-ready', 'true', { timeout: 10_000 });
+  await expect(lab).toHaveAttribute('data-editor-ready', 'true', { timeout: 20_000 });
+  await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
+  await page.keyboard.type('grep -c UH logs/ingressgateway.log');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('ingressgateway.log4');
+  expect(requested.some((p) => /\/docs\/_astro\/.*worker.*\.js$/.test(p))).toBe(true);
+  expect(requested.filter((p) => !p.startsWith('/docs/'))).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+});

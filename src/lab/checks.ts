@@ -1,0 +1,98 @@
+// Evaluates a task's check against the state of a lab session. Pure: the worker
+// and `opslab lab check` (replaying solutions in Node) share it. Checks that
+// need the analyzer or the simulator get them through `CheckEnv` and say
+// "unavailable" until they are plugged in.
+import { parseAllDocuments } from 'yaml';
+import type { Finding } from '../analyzer/finding.ts';
+import type { RunRecord } from '../shell/index.ts';
+import type { Check } from './definition.ts';
+
+export interface CheckEnv {
+  /** The learner's files, by path. */
+  files: Record<string, string>;
+  /** Commands run in the terminal, oldest first. */
+  records: RunRecord[];
+  /** Answers given to `answer` checks, by task id. */
+  answers: Record<string, string>;
+  /** The analyzer's findings for the lab's files, once an analyzer is plugged in. */
+  findings?: Finding[];
+  /** Runs a simulated request, once the simulator is plugged in. */
+  request?: (from: string, command: string) => Promise<{ status: number; body: string }>;
+}
+
+export type CheckOutcome = { status: 'pass' } | { status: 'fail' } | { status: 'unavailable'; reason: string };
+
+const pass: CheckOutcome = { status: 'pass' };
+const failed: CheckOutcome = { status: 'fail' };
+const outcome = (ok: boolean): CheckOutcome => (ok ? pass : failed);
+
+/** `spec.template.metadata.labels.version`, `items.0.name` or a ready list of keys. */
+export function pathKeys(path: string | (string | number)[]): (string | number)[] {
+  if (Array.isArray(path)) return path;
+  return path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+}
+
+function valueAt(root: unknown, keys: (string | number)[]): { found: boolean; value?: unknown } {
+  let node = root;
+  for (const key of keys) {
+    if (node === null || typeof node !== 'object') return { found: false };
+    const record = node as Record<string | number, unknown>;
+    if (!(key in record)) return { found: false };
+    node = record[key];
+  }
+  return { found: true, value: node };
+}
+
+/** A command-run check matches a record: the regex against the typed line, the argv prefix against any stage. */
+export function recordMatches(check: Extract<Check, { kind: 'command-run' }>, record: RunRecord): boolean {
+  // A command that failed does not count: the learner has not yet seen what it shows.
+  if (record.exitCode !== 0) return false;
+  if (check.command !== undefined && !new RegExp(check.command).test(record.line)) return false;
+  if (check.argv !== undefined) {
+    const prefix = check.argv;
+    if (!record.stages.some((stage) => prefix.every((word, i) => stage[i] === word))) return false;
+  }
+  return true;
+}
+
+export async function evaluateCheck(check: Check, taskId: string, env: CheckEnv): Promise<CheckOutcome> {
+  switch (check.kind) {
+    case 'command-run':
+      return outcome(env.records.some((r) => recordMatches(check, r)));
+    case 'yaml-path': {
+      const text = env.files[check.file];
+      if (text === undefined) return failed;
+      const docs = parseAllDocuments(text);
+      if (!Array.isArray(docs)) return failed; // an empty stream
+      const candidates = check.document !== undefined ? docs.slice(check.document, check.document + 1) : docs;
+      const keys = pathKeys(check.path);
+      return outcome(
+        candidates.some((doc) => {
+          if (doc.errors.length > 0) return false;
+          const at = valueAt(doc.toJS(), keys);
+          return at.found && at.value === check.equals;
+        }),
+      );
+    }
+    case 'answer': {
+      const given = env.answers[taskId];
+      if (given === undefined) return failed;
+      const norm = (s: string) => s.trim().toLowerCase();
+      return outcome(check.choices ? check.accept.includes(given) : check.accept.some((a) => norm(a) === norm(given)));
+    }
+    case 'finding': {
+      if (!env.findings) return { status: 'unavailable', reason: 'the analyzer is not plugged into this lab yet' };
+      const present = env.findings.some((f) => f.code === check.code && !f.suppressed && (check.file === undefined || f.file === check.file));
+      return outcome(check.expect === 'present' ? present : !present);
+    }
+    case 'request': {
+      if (!env.request) return { status: 'unavailable', reason: 'the mesh simulator is not plugged into this lab yet' };
+      const r = await env.request(check.from, check.command);
+      const statusOk = check.expect.status === undefined || r.status === check.expect.status;
+      const bodyOk = check.expect.bodyIncludes === undefined || r.body.includes(check.expect.bodyIncludes);
+      return outcome(statusOk && bodyOk);
+    }
+  }
+}
+
+export { applyEdits } from './edits.ts';

@@ -1,0 +1,43 @@
+// Messages between the lab page and its worker (src/lab/worker.ts). Both sides
+// import these types, so a message that does not fit fails the type check.
+import type { Completion, RunRecord } from '../shell/index.ts';
+import type { Finding } from '../analyzer/finding.ts';
+import type { ReadyLab } from './definition.ts';
+
+/** What the page hands the worker: the lab with every file's text resolved. */
+export type LabData = Omit<ReadyLab, 'files'> & { files: (ReadyLab['files'][number] & { content: string })[] };
+
+export type Lang = 'en' | 'zh';
+
+export interface TaskState {
+  id: string;
+  done: boolean;
+  /** Set when the check cannot be evaluated yet (e.g. it needs the simulator). */
+  unavailable?: string;
+}
+
+export type ToWorker =
+  | {
+      type: 'init';
+      lab: LabData;
+      lang: Lang;
+      /** The learner's files (all of them, edited or not), history, records and answers. */
+      files: Record<string, string>;
+      history: string[];
+      records: RunRecord[];
+      answers: Record<string, string>;
+    }
+  | { type: 'run'; id: number; line: string }
+  | { type: 'complete'; id: number; line: string; cursor: number }
+  | { type: 'file'; path: string; content: string }
+  | { type: 'answer'; taskId: string; answer: string }
+  | { type: 'lang'; lang: Lang };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; stdout: string; stderr: string; exitCode: number; clear: boolean; records: RunRecord[] }
+  | { type: 'completion'; id: number; completion: Completion }
+  | { type: 'tasks'; tasks: TaskState[] }
+  | { type: 'findings'; findings: Finding[] }
+  /** A command changed a file (e.g. a future `kubectl edit`); the editor shows the new text. */
+  | { type: 'file-changed'; path: string; content: string };

@@ -1,0 +1,43 @@
+// Replays a lab's solution in a fresh session and evaluates every check before
+// and after it: every check must pass after, and at least one must fail before
+// (a lab whose check cannot fail is a defect). `opslab lab check` builds on it.
+import { createShell, VirtualFS } from '../shell/index.ts';
+import { applyEdits, evaluateCheck, type CheckEnv, type CheckOutcome } from './checks.ts';
+import { labCommands } from './integration.ts';
+import type { LabData } from './protocol.ts';
+import type { Finding } from '../analyzer/finding.ts';
+
+export interface ReplayResult {
+  before: Record<string, CheckOutcome>;
+  after: Record<string, CheckOutcome>;
+  /** Problems with the solution itself (a patch that does not apply, a command that failed). */
+  problems: string[];
+}
+
+async function outcomes(lab: LabData, env: CheckEnv): Promise<Record<string, CheckOutcome>> {
+  const out: Record<string, CheckOutcome> = {};
+  for (const task of lab.tasks) out[task.id] = await evaluateCheck(task.check, task.id, env);
+  return out;
+}
+
+export interface ReplayOptions {
+  /** Computes the analyzer's findings for a set of files (for `finding` checks). */
+  analyze?: (files: Record<string, string>) => Promise<Finding[]>;
+  request?: CheckEnv['request'];
+}
+
+export async function replaySolution(lab: LabData, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const original = Object.fromEntries(lab.files.map((f) => [f.path, f.content]));
+  const before = await outcomes(lab, { files: original, records: [], answers: {}, findings: await opts.analyze?.(original), request: opts.request });
+  const edited = applyEdits(original, lab.solution.edits);
+  const problems = [...edited.problems];
+  const shell = createShell({ fs: new VirtualFS(Object.entries(edited.files).map(([path, content]) => ({ path, content }))) }).register(...labCommands);
+  for (const line of lab.solution.commands) {
+    const r = await shell.run(line);
+    if (r.exitCode !== 0) problems.push(`solution command failed (exit ${r.exitCode}): ${line}\n${r.stderr}`);
+  }
+  // The solution's answer to each question is its first accepted answer.
+  const answers = Object.fromEntries(lab.tasks.flatMap((t) => (t.check.kind === 'answer' ? [[t.id, t.check.accept[0]!]] : [])));
+  const after = await outcomes(lab, { files: edited.files, records: shell.records, answers, findings: await opts.analyze?.(edited.files), request: opts.request });
+  return { before, after, problems };
+}

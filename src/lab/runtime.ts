@@ -1,0 +1,482 @@
+// The lab runtime, loaded when the reader presses Start: lays out the files
+// (Monaco), the terminal (xterm) and the task list, talks to the worker, and
+// keeps progress in localStorage. Monaco and xterm are imported here
+// dynamically and in parallel, so the terminal accepts input without waiting
+// for the (much larger) editor.
+import { html, render, nothing, type TemplateResult } from 'lit';
+import type { Finding } from '../analyzer/finding.ts';
+import { applyEdits } from './edits.ts';
+import { ui, type UiText } from './i18n.ts';
+import { clearProgress, exportAll, importAll, loadProgress, saveProgress, type LabProgress } from './progress.ts';
+import type { FromWorker, LabData, Lang, TaskState, ToWorker } from './protocol.ts';
+import type { LabEditor } from './editor.ts';
+import type { LabTerminal } from './terminal.ts';
+import LabWorker from './worker.ts?worker';
+import './runtime.css';
+
+interface Session {
+  host: HTMLElement;
+  lab: LabData;
+  lang: Lang;
+  t: UiText;
+  progress: LabProgress;
+  tasks: TaskState[];
+  findings: Finding[];
+  active: string;
+  diffFile: string | null;
+  solutionShown: boolean;
+  completions: string[];
+  message: string;
+  editor: LabEditor | null;
+  terminal: LabTerminal | null;
+  worker: Worker;
+  saveTimer: ReturnType<typeof setTimeout> | null;
+  saveFailed: boolean;
+  cleanup: (() => void)[];
+}
+
+const isDark = () => {
+  const theme = document.documentElement.dataset.theme;
+  return theme ? theme === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
+};
+
+export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Promise<void> {
+  const progress = loadProgress(localStorage, lab.id);
+  const root = document.createElement('div');
+  root.className = 'opslab-runtime not-content';
+  root.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  host.append(root);
+  const s: Session = {
+    host: root,
+    lab,
+    lang,
+    t: ui[lang],
+    progress,
+    tasks: lab.tasks.map((task) => ({ id: task.id, done: progress.done.includes(task.id) })),
+    findings: [],
+    active: lab.files[0]!.path,
+    diffFile: null,
+    solutionShown: false,
+    completions: [],
+    message: '',
+    editor: null,
+    terminal: null,
+    worker: new LabWorker(),
+    saveTimer: null,
+    saveFailed: false,
+    cleanup: [],
+  };
+  const original = Object.fromEntries(lab.files.map((f) => [f.path, f.content]));
+  const files = () => ({ ...original, ...s.progress.files });
+
+  render(skeleton(s), root);
+  const $ = <T extends HTMLElement>(sel: string) => root.querySelector<T>(sel)!;
+  const update = () => {
+    render(tabs(s, openFile), $('.opslab-tabs'));
+    render(side(s, actions), $('.opslab-side'));
+    render(toolbar(s, actions), $('.opslab-toolbar'));
+    render(s.completions.length ? html`${s.t.completions} ${s.completions.join('  ')}` : nothing, $('.opslab-completions'));
+    render(
+      s.diffFile
+        ? html`<span>${s.t.diffOf(s.diffFile)}</span><button type="button" class="opslab-button" @click=${actions.closeDiff}>${s.t.closeDiff}</button>`
+        : nothing,
+      $('.opslab-diff-bar'),
+    );
+    const diff = $('.opslab-diff');
+    diff.hidden = s.diffFile === null;
+    $('.opslab-editor').hidden = s.diffFile !== null;
+  };
+
+  // --- progress -----------------------------------------------------------
+  const save = (): boolean => {
+    if (s.saveTimer) clearTimeout(s.saveTimer);
+    s.saveTimer = null;
+    s.saveFailed = !saveProgress(localStorage, lab.id, s.progress);
+    return !s.saveFailed;
+  };
+  const scheduleSave = () => {
+    if (s.saveTimer) clearTimeout(s.saveTimer);
+    s.saveTimer = setTimeout(save, 300);
+  };
+  // Progress is saved as it changes; leaving warns only if the last change could not be saved.
+  const beforeUnload = (e: BeforeUnloadEvent) => {
+    if ((s.saveTimer || s.saveFailed) && !save()) {
+      e.preventDefault(); // shows the browser's "leave page?" prompt
+    }
+  };
+  addEventListener('beforeunload', beforeUnload);
+  s.cleanup.push(() => removeEventListener('beforeunload', beforeUnload));
+
+  // --- worker -------------------------------------------------------------
+  let nextId = 0;
+  const waiting = new Map<number, (msg: FromWorker) => void>();
+  const send = (msg: ToWorker) => s.worker.postMessage(msg);
+  const ask = (make: (id: number) => ToWorker) =>
+    new Promise<FromWorker>((resolve) => {
+      const id = ++nextId;
+      waiting.set(id, resolve);
+      send(make(id));
+    });
+  s.worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    const msg = e.data;
+    switch (msg.type) {
+      case 'result':
+        s.progress.records = msg.records;
+        scheduleSave();
+        waiting.get(msg.id)?.(msg);
+        waiting.delete(msg.id);
+        return;
+      case 'completion':
+        waiting.get(msg.id)?.(msg);
+        waiting.delete(msg.id);
+        return;
+      case 'tasks': {
+        const wasDone = s.tasks.every((t) => t.done);
+        s.tasks = msg.tasks;
+        s.progress.done = msg.tasks.filter((t) => t.done).map((t) => t.id);
+        if (!wasDone && s.tasks.every((t) => t.done)) s.message = s.t.allDone;
+        scheduleSave();
+        update();
+        return;
+      }
+      case 'findings':
+        s.findings = msg.findings;
+        s.editor?.setFindings(msg.findings, s.lang);
+        update();
+        return;
+      case 'file-changed':
+        s.progress.files[msg.path] = msg.content;
+        s.editor?.setContent(msg.path, msg.content);
+        return;
+      case 'ready':
+        return;
+    }
+  };
+  send({ type: 'init', lab, lang, files: files(), history: s.progress.history, records: s.progress.records, answers: s.progress.answers });
+
+  // --- actions ------------------------------------------------------------
+  const openFile = (path: string) => {
+    s.active = path;
+    s.diffFile = null;
+    s.editor?.closeDiff();
+    s.editor?.open(path);
+    update();
+  };
+  const leave = (selector: string) => () => $(selector).focus();
+  const actions: Actions = {
+    reveal: (path, line) => {
+      openFile(path);
+      s.editor?.reveal(line);
+    },
+    hint: () => {
+      s.progress.hints = Math.min(s.progress.hints + 1, lab.hints.length);
+      scheduleSave();
+      update();
+    },
+    answer: (taskId, answer) => {
+      s.progress.answers[taskId] = answer;
+      send({ type: 'answer', taskId, answer });
+      scheduleSave();
+    },
+    showSolution: async () => {
+      if (!s.solutionShown && !(await confirmDialog(root, s.t.confirmSolution, s.t))) return;
+      s.solutionShown = true;
+      update();
+    },
+    compare: (path) => {
+      // The solution applies to the lab's original files, not to the learner's edits.
+      const solved = applyEdits(original, lab.solution.edits).files[path] ?? '';
+      s.diffFile = path;
+      update();
+      s.editor?.showDiff(path, solved);
+      $('.opslab-diff').scrollIntoView({ block: 'nearest' });
+      $('.opslab-diff').focus({ preventScroll: true });
+    },
+    closeDiff: () => {
+      s.diffFile = null;
+      s.editor?.closeDiff();
+      update();
+    },
+    reset: async () => {
+      if (!(await confirmDialog(root, s.t.confirmReset, s.t))) return;
+      teardown(s);
+      clearProgress(localStorage, lab.id);
+      root.remove();
+      await mountLab(host, lab, lang);
+    },
+    exportProgress: () => {
+      save();
+      const blob = new Blob([JSON.stringify(exportAll(localStorage), null, 2)], { type: 'application/json' });
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `opslab-progress-${new Date().toISOString().slice(0, 10)}.json`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    },
+    importProgress: async (file) => {
+      const r = importAll(localStorage, await file.text());
+      s.message = r.ok ? s.t.imported(r.labs.length) : s.t.importFailed(r.error);
+      if (r.ok && r.labs.includes(lab.id)) {
+        teardown(s);
+        root.remove();
+        await mountLab(host, lab, lang);
+        return;
+      }
+      update();
+    },
+  };
+  update();
+
+  // --- theme --------------------------------------------------------------
+  const themeWatch = new MutationObserver(() => {
+    s.editor?.setTheme(isDark());
+    s.terminal?.setTheme(isDark());
+  });
+  themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  s.cleanup.push(() => themeWatch.disconnect());
+
+  // --- terminal and editor, loaded in parallel ----------------------------
+  const terminalLoaded = import('./terminal.ts').then(async ({ createTerminal }) => {
+    s.terminal = createTerminal(
+      $('.opslab-terminal-host'),
+      {
+        run: async (line) => {
+          const r = (await ask((id) => ({ type: 'run', id, line }))) as Extract<FromWorker, { type: 'result' }>;
+          return r;
+        },
+        complete: async (line) => {
+          const r = (await ask((id) => ({ type: 'complete', id, line, cursor: line.length }))) as Extract<FromWorker, { type: 'completion' }>;
+          return r.completion;
+        },
+      },
+      {
+        dark: isDark(),
+        history: s.progress.history,
+        welcome: s.t.welcome,
+        onHistory: (line) => {
+          s.progress.history = [...s.progress.history, line].slice(-200);
+          scheduleSave();
+        },
+        onEscape: leave('.opslab-terminal'),
+        // Keys typed while a command runs are not read; tests and tools wait for this.
+        onBusy: (busy) => {
+          if (busy) host.dataset.terminalBusy = 'true';
+          else delete host.dataset.terminalBusy;
+        },
+        onCompletions: (c) => {
+          s.completions = c;
+          update();
+        },
+      },
+    );
+    await s.terminal.ready;
+    host.dataset.terminalReady = 'true';
+    host.dispatchEvent(new CustomEvent('opslab-terminal-ready', { bubbles: true }));
+  });
+  // The editor is much larger; it loads once the terminal is usable, so it never delays it.
+  const editorLoaded = terminalLoaded.then(() => import('./editor.ts')).then(({ createEditor }) => {
+    s.editor = createEditor(
+      $('.opslab-editor-host'),
+      $('.opslab-diff-host'),
+      lab.files.map((f) => ({ path: f.path, kind: f.kind, editable: f.editable, content: files()[f.path]! })),
+      {
+        dark: isDark(),
+        onChange: (path, content) => {
+          if (content === original[path]) delete s.progress.files[path];
+          else s.progress.files[path] = content;
+          send({ type: 'file', path, content });
+          scheduleSave();
+        },
+        onEscape: leave('.opslab-editor'),
+      },
+    );
+    s.editor.open(s.active);
+    host.dataset.editorReady = 'true';
+  });
+  s.cleanup.push(() => {
+    s.editor?.dispose();
+    s.terminal?.dispose();
+  });
+  await terminalLoaded;
+  void editorLoaded;
+}
+
+function teardown(s: Session): void {
+  if (s.saveTimer) clearTimeout(s.saveTimer);
+  s.worker.terminate();
+  for (const c of s.cleanup) c();
+  delete s.host.parentElement?.dataset.terminalReady;
+  delete s.host.parentElement?.dataset.editorReady;
+}
+
+interface Actions {
+  reveal(path: string, line: number): void;
+  hint(): void;
+  answer(taskId: string, answer: string): void;
+  showSolution(): Promise<void>;
+  compare(path: string): void;
+  closeDiff(): void;
+  reset(): Promise<void>;
+  exportProgress(): void;
+  importProgress(file: File): Promise<void>;
+}
+
+/** Lab texts may mark code with backticks (`outbound|80|v1|…`); shown as <code>. */
+function withCode(text: string): TemplateResult {
+  return html`${text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part))}`;
+}
+
+function confirmDialog(root: HTMLElement, text: string, t: UiText): Promise<boolean> {
+  const dialog = root.querySelector<HTMLDialogElement>('.opslab-dialog')!;
+  return new Promise((resolve) => {
+    render(
+      html`<form method="dialog">
+        <p>${text}</p>
+        <div class="opslab-dialog-buttons">
+          <button value="cancel" class="opslab-button">${t.cancel}</button>
+          <button value="ok" class="opslab-button opslab-primary">${t.confirm}</button>
+        </div>
+      </form>`,
+      dialog,
+    );
+    dialog.returnValue = '';
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    dialog.showModal();
+  });
+}
+
+function skeleton(s: Session): TemplateResult {
+  return html`
+    <div class="opslab-toolbar"></div>
+    <p class="opslab-keyboard">${s.t.keyboard}</p>
+    <div class="opslab-work">
+      <section class="opslab-editor-pane" aria-label=${s.t.files}>
+        <div class="opslab-tabs" role="group" aria-label=${s.t.files}></div>
+        <div class="opslab-editor" tabindex="-1"><div class="opslab-editor-host"></div></div>
+        <div class="opslab-diff" tabindex="-1" hidden>
+          <div class="opslab-diff-bar"></div>
+          <div class="opslab-diff-host"></div>
+        </div>
+      </section>
+      <section class="opslab-terminal-pane" aria-label=${s.t.terminal}>
+        <div class="opslab-terminal" tabindex="-1"><div class="opslab-terminal-host"></div></div>
+        <p class="opslab-completions" aria-live="polite"></p>
+      </section>
+      <aside class="opslab-side"></aside>
+    </div>
+    <dialog class="opslab-dialog"></dialog>
+  `;
+}
+
+function toolbar(s: Session, a: Actions): TemplateResult {
+  const done = s.tasks.filter((t) => t.done).length;
+  return html`
+    <span class="opslab-progress" aria-live="polite">${s.t.tasksDone(done, s.tasks.length)}</span>
+    <span class="opslab-spacer"></span>
+    <button type="button" class="opslab-button" @click=${a.exportProgress}>${s.t.export}</button>
+    <label class="opslab-button opslab-file-button">
+      ${s.t.import}
+      <input type="file" accept="application/json,.json" @change=${(e: Event) => {
+        const input = e.target as HTMLInputElement;
+        const file = input.files?.[0];
+        input.value = '';
+        if (file) void a.importProgress(file);
+      }} />
+    </label>
+    <button type="button" class="opslab-button" @click=${() => void a.reset()}>${s.t.reset}</button>
+  `;
+}
+
+function tabs(s: Session, open: (path: string) => void): TemplateResult {
+  return html`${s.lab.files.map(
+    (f) => html`<button
+      type="button"
+      class="opslab-tab"
+      aria-pressed=${s.active === f.path ? 'true' : 'false'}
+      title=${f.editable ? s.t.editable : s.t.readOnly}
+      @click=${() => open(f.path)}
+    >
+      ${f.path}${f.editable ? html` <span class="opslab-badge">${s.t.editable}</span>` : nothing}${s.lab.files.length > 0 && s.progress.files[f.path] !== undefined ? html` <span aria-hidden="true">●</span>` : nothing}
+    </button>`,
+  )}`;
+}
+
+function side(s: Session, a: Actions): TemplateResult {
+  const t = s.t;
+  const allDone = s.tasks.length > 0 && s.tasks.every((x) => x.done);
+  const shownHints = s.lab.hints.slice(0, s.progress.hints);
+  const editedBySolution = [...new Set(s.lab.solution.edits.map((e) => e.file))];
+  return html`
+    <h3>${t.tasks}</h3>
+    <ol class="opslab-tasks">
+      ${s.lab.tasks.map((task) => {
+        const state = s.tasks.find((x) => x.id === task.id);
+        const done = state?.done ?? false;
+        return html`<li class="opslab-task" data-task=${task.id} data-done=${done ? 'true' : 'false'}>
+          <span class="opslab-tick" aria-hidden="true">${done ? '✓' : '○'}</span>
+          <span>${task.title[s.lang]} <span class="sr-only">(${done ? t.done : t.notDone})</span></span>
+          ${state?.unavailable ? html`<small class="opslab-unavailable">${t.unavailable}</small>` : nothing}
+          ${task.check.kind === 'answer' ? answerForm(s, task.id, task.check, a) : nothing}
+        </li>`;
+      })}
+    </ol>
+    ${s.message ? html`<p class="opslab-message" role="status">${s.message}</p>` : nothing}
+    ${findingsList(s, a)}
+    ${allDone ? html`<h3>${t.explanation}</h3><p class="opslab-explanation">${withCode(s.lab.explanation[s.lang])}</p>` : nothing}
+    ${s.lab.hints.length > 0
+      ? html`<h3>${t.hints}</h3>
+          <ol class="opslab-hints">
+            ${shownHints.map((h, i) => html`<li><strong>${t.hintOf(i + 1, s.lab.hints.length)}:</strong> ${withCode(h[s.lang])}</li>`)}
+          </ol>
+          ${s.progress.hints < s.lab.hints.length
+            ? html`<button type="button" class="opslab-button" @click=${a.hint}>${t.showHint}</button>`
+            : html`<p class="opslab-note">${t.noMoreHints}</p>`}`
+      : nothing}
+    <h3>${t.solution}</h3>
+    ${s.solutionShown
+      ? html`${editedBySolution.map((f) => html`<button type="button" class="opslab-button" @click=${() => a.compare(f)}>${t.diffOf(f)}</button>`)}
+          ${s.lab.solution.commands.length > 0
+            ? html`<p>${t.solutionCommands}</p>
+                <pre class="opslab-commands">${s.lab.solution.commands.join('\n')}</pre>`
+            : nothing}`
+      : html`<button type="button" class="opslab-button" @click=${() => void a.showSolution()}>${t.showSolution}</button>`}
+    ${s.diffFile
+      ? html`<p><button type="button" class="opslab-button opslab-primary" @click=${a.closeDiff}>${t.closeDiff}</button></p>`
+      : nothing}
+  `;
+}
+
+function findingsList(s: Session, a: Actions): TemplateResult | typeof nothing {
+  const shown = s.findings.filter((f) => !f.suppressed);
+  if (shown.length === 0) return nothing;
+  return html`<h3>${s.t.findings}</h3>
+    <ul class="opslab-findings">
+      ${shown.map(
+        (f) => html`<li data-severity=${f.severity} data-code=${f.code}>
+          <strong>${f.code}</strong> ${withCode(f.message[s.lang])}
+          ${f.file && f.line !== null
+            ? html`<button type="button" class="opslab-link" @click=${() => a.reveal(f.file!, f.line!)}>${f.file}:${f.line}</button>`
+            : nothing}
+        </li>`,
+      )}
+    </ul>`;
+}
+
+function answerForm(s: Session, taskId: string, check: Extract<LabData['tasks'][number]['check'], { kind: 'answer' }>, a: Actions): TemplateResult {
+  const given = s.progress.answers[taskId] ?? '';
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const value = new FormData(form).get('answer');
+    if (typeof value === 'string' && value.trim() !== '') a.answer(taskId, value);
+  };
+  return html`<form class="opslab-answer" @submit=${submit}>
+    <p>${check.question[s.lang]}</p>
+    ${check.choices
+      ? check.choices.map(
+          (c) => html`<label><input type="radio" name="answer" value=${c.id} ?checked=${given === c.id} /> ${c[s.lang]}</label>`,
+        )
+      : html`<label>${s.t.yourAnswer} <input type="text" name="answer" .value=${given} /></label>`}
+    <button type="submit" class="opslab-button">${s.t.answer}</button>
+  </form>`;
+}

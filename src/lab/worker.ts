@@ -1,0 +1,95 @@
+// The lab's worker: the simulated shell, the learner's files and the checks run
+// here, so a long command never freezes the page. Messages: ./protocol.ts.
+import { createShell, VirtualFS, type Shell } from '../shell/index.ts';
+import { evaluateCheck, type CheckEnv } from './checks.ts';
+import { labCommands } from './integration.ts';
+import { analyzeFiles } from './findings.ts';
+import { detectAnalyzer } from '../analyzer/registry.ts';
+import type { Finding } from '../analyzer/finding.ts';
+import type { FromWorker, LabData, TaskState, ToWorker } from './protocol.ts';
+
+let lab: LabData | null = null;
+let shell: Shell | null = null;
+let answers: Record<string, string> = {};
+let findings: Finding[] = [];
+let analyzeTimer: ReturnType<typeof setTimeout> | null = null;
+
+const post = (msg: FromWorker) => (self as unknown as Worker).postMessage(msg);
+
+function files(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of lab?.files ?? []) out[f.path] = shell?.fs.read(f.path) ?? f.content;
+  return out;
+}
+
+async function checkTasks(): Promise<void> {
+  if (!lab || !shell) return;
+  const env: CheckEnv = { files: files(), records: shell.records, answers, findings };
+  const tasks: TaskState[] = [];
+  for (const task of lab.tasks) {
+    const r = await evaluateCheck(task.check, task.id, env);
+    tasks.push(r.status === 'unavailable' ? { id: task.id, done: false, unavailable: r.reason } : { id: task.id, done: r.status === 'pass' });
+  }
+  post({ type: 'tasks', tasks });
+}
+
+async function analyze(): Promise<void> {
+  findings = await analyzeFiles(files(), detectAnalyzer);
+  post({ type: 'findings', findings });
+}
+
+/** Edits arrive keystroke by keystroke; analyze once typing pauses. */
+function scheduleAnalysis(): void {
+  if (analyzeTimer) clearTimeout(analyzeTimer);
+  analyzeTimer = setTimeout(() => {
+    analyzeTimer = null;
+    queue = queue.then(async () => {
+      await analyze();
+      await checkTasks();
+    });
+  }, 250);
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'init': {
+      lab = msg.lab;
+      answers = { ...msg.answers };
+      const fs = new VirtualFS(msg.lab.files.map((f) => ({ path: f.path, content: msg.files[f.path] ?? f.content })));
+      shell = createShell({ fs, lang: msg.lang, history: msg.history, records: msg.records }).register(...labCommands);
+      post({ type: 'ready' });
+      await analyze();
+      await checkTasks();
+      return;
+    }
+    case 'lang':
+      if (shell) shell.lang = msg.lang;
+      return;
+    case 'run': {
+      if (!shell) return;
+      const r = await shell.run(msg.line);
+      post({ type: 'result', id: msg.id, stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, clear: r.clear ?? false, records: shell.records });
+      await checkTasks();
+      return;
+    }
+    case 'complete':
+      if (shell) post({ type: 'completion', id: msg.id, completion: shell.complete(msg.line, msg.cursor) });
+      return;
+    case 'file':
+      shell?.fs.write(msg.path, msg.content);
+      scheduleAnalysis();
+      await checkTasks();
+      return;
+    case 'answer':
+      answers[msg.taskId] = msg.answer;
+      await checkTasks();
+      return;
+  }
+}
+
+// Messages are handled one at a time, in order, so a file edit and the command
+// typed after it are seen in that order.
+let queue: Promise<void> = Promise.resolve();
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  queue = queue.then(() => handle(e.data)).catch((err: unknown) => console.error('opslab worker:', err));
+};

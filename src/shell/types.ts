@@ -1,0 +1,50 @@
+// The contract between the shell and its commands. A command is a plain
+// function of its arguments, its standard input and the shell's context, so the
+// simulator can register kubectl, istioctl, curl and opslab the same way the
+// built-in commands are registered.
+import type { VirtualFS } from './vfs.ts';
+
+export type Lang = 'en' | 'zh';
+export interface Localized {
+  en: string;
+  zh: string;
+}
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** Asks the terminal to clear its screen (the `clear` command). */
+  clear?: boolean;
+}
+
+export interface CommandContext {
+  fs: VirtualFS;
+  lang: Lang;
+  env: Readonly<Record<string, string>>;
+  /** The commands registered, for `help` and for "command not found". */
+  commands(): readonly CommandSpec[];
+}
+
+export type CommandFn = (argv: string[], stdin: string, ctx: CommandContext) => CommandResult | Promise<CommandResult>;
+
+export interface CommandSpec {
+  name: string;
+  /** One line for `help`. */
+  summary: Localized;
+  /** Usage line(s) for `help <name>` and usage errors, e.g. `grep [-i] [-v] PATTERN [FILE...]`. */
+  usage?: string;
+  run: CommandFn;
+  /**
+   * Completions for the word being typed, after the words before it (argv[0] is the command).
+   * Without it, the shell completes file names and whatever the shell's provider offers.
+   */
+  complete?: (argv: string[], partial: string, ctx: CommandContext) => string[];
+}
+
+export const ok = (stdout = ''): CommandResult => ({ stdout, stderr: '', exitCode: 0 });
+export const fail = (stderr: string, exitCode = 1, stdout = ''): CommandResult => ({
+  stdout,
+  stderr: stderr.endsWith('\n') ? stderr : stderr + '\n',
+  exitCode,
+});

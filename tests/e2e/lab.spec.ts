@@ -1,0 +1,234 @@
+// Plays the demo lab as a learner: start, run commands, answer, edit in Monaco,
+// apply, see the tasks tick, reload and find the progress kept. Also measures
+// the JavaScript a chapter page loads before Start and the time from Start to a
+// terminal that accepts input (printed with console.log for the issue note).
+import { gzipSync } from 'node:zlib';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures.ts';
+
+const chapter = 'case-studies/no-healthy-upstream/';
+
+/** The terminal's screen, one string per row, trimmed. */
+const rows = (page: Page) => page.locator('.opslab-terminal .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+
+/** Types a line into the lab's terminal and waits for a row it should print (a substring, or a whole row for a RegExp). */
+async function typeCommand(page: Page, line: string, expected: string | RegExp) {
+  await expect(page.locator('opslab-lab')).not.toHaveAttribute('data-terminal-busy', 'true');
+  await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+  await expect
+    .poll(async () => (await rows(page)).some((r) => (typeof expected === 'string' ? r.includes(expected) : expected.test(r))), { message: `terminal shows ${expected}` })
+    .toBe(true);
+}
+
+const task = (page: Page, id: string) => page.locator(`.opslab-task[data-task="${id}"]`);
+
+async function start(page: Page): Promise<number> {
+  const lab = page.locator('opslab-lab[lab="no-healthy-upstream"]');
+  const button = lab.locator('.opslab-start');
+  await expect(button).toBeEnabled();
+  const t0 = Date.now();
+  await button.click();
+  await expect(lab).toHaveAttribute('data-terminal-ready', 'true', { timeout: 10_000 });
+  const ms = Date.now() - t0;
+  await expect(lab).toHaveAttribute('data-editor-ready', 'true', { timeout: 20_000 });
+  return ms;
+}
+
+test('a chapter page loads little JavaScript before Start', async ({ page, consoleErrors }) => {
+  await page.goto(chapter);
+  await page.waitForLoadState('networkidle');
+  const scripts = await page.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((e) => e.initiatorType === 'script' || e.name.endsWith('.js'))
+      .map((e) => ({ url: e.name, transfer: e.transferSize, decoded: e.decodedBodySize })),
+  );
+  // The preview server does not compress; gzip each body to know what a real host would send.
+  let gzip = 0;
+  for (const s of scripts) gzip += gzipSync(await (await page.request.get(s.url)).body()).length;
+  const inlineScripts = await page.evaluate(() => [...document.querySelectorAll('script:not([src])')].map((s) => s.textContent ?? '').join(''));
+  const inlineGzip = gzipSync(Buffer.from(inlineScripts)).length;
+  const transfer = scripts.reduce((n, s) => n + s.transfer, 0);
+  console.log(
+    `[measure] JS before Start on /${chapter}: ${scripts.length} files, transferred ${transfer} B (uncompressed server), ` +
+      `${gzip} B gzip; inline scripts ${inlineGzip} B gzip; total gzip ${gzip + inlineGzip} B`,
+  );
+  expect(scripts.some((s) => /editor|terminal|runtime|worker/.test(s.url))).toBe(false);
+  expect(gzip + inlineGzip).toBeLessThanOrEqual(100 * 1024);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('planned labs keep a disabled Start button and say they are being built', async ({ page, consoleErrors }) => {
+  await page.goto('debug-istio/envoy-log/');
+  const lab = page.locator('opslab-lab').first();
+  await expect(lab.locator('.opslab-start')).toBeDisabled();
+  await expect(lab.locator('.opslab-note')).toHaveText('The interactive lab is being built.');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('plays the no-healthy-upstream lab and keeps the progress across a reload', async ({ page, consoleErrors }) => {
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.goto(chapter);
+  const ms = await start(page);
+  console.log(`[measure] Start click to terminal accepting input: ${ms} ms`);
+  expect(ms).toBeLessThanOrEqual(2000);
+
+  // The analyzer's findings: the empty subset, also as a marker in the editor.
+  await expect(page.locator('.opslab-findings li[data-code="IST0173"]')).toContainText('selects no pod');
+  await expect(task(page, 'subset-has-pods')).toHaveAttribute('data-done', 'false');
+
+  // The terminal: an unknown command lists what exists; grep counts the 503s.
+  await typeCommand(page, 'nosuch', 'command not found. Available commands:');
+  await expect(task(page, 'read-log')).toHaveAttribute('data-done', 'false');
+  await typeCommand(page, 'grep -c " 503 UH " logs/ingressgateway.log', /^4$/);
+  await expect(task(page, 'read-log')).toHaveAttribute('data-done', 'true');
+  await expect(page.locator('.opslab-progress')).toHaveText('1 of 5 done');
+
+  // Tab completes file names.
+  await expect(page.locator('opslab-lab')).not.toHaveAttribute('data-terminal-busy', 'true');
+  await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
+  await page.keyboard.type('head -n 1 logs/ing');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('head -n 1 logs/ingressgateway.log');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('GET /api/orders/1187');
+
+  // Esc leaves the terminal; the next Tab moves on instead of being trapped.
+  await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.opslab-terminal')).toBeFocused();
+
+  // Hints come one at a time.
+  await page.getByRole('button', { name: 'Show a hint' }).click();
+  await expect(page.locator('.opslab-hints li')).toHaveCount(1);
+
+  // The question: a wrong answer does not tick, the right one does.
+  await task(page, 'name-flag').getByLabel('UF — the upstream connection failed').check();
+  await task(page, 'name-flag').getByRole('button', { name: 'Check answer' }).click();
+  await expect(task(page, 'name-flag')).toHaveAttribute('data-done', 'false');
+  await task(page, 'name-flag').getByLabel('UH — no healthy upstream host').check();
+  await task(page, 'name-flag').getByRole('button', { name: 'Check answer' }).click();
+  await expect(task(page, 'name-flag')).toHaveAttribute('data-done', 'true');
+
+  // The log is read-only; the Deployment is editable in Monaco.
+  await page.locator('.opslab-tab', { hasText: 'deploy/orders.yaml' }).click();
+  const editor = page.locator('.opslab-editor .monaco-editor').first();
+  await editor.click();
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('version: v1');
+  await page.keyboard.press('Escape'); // closes a suggestion widget if one opened
+  await expect(editor.locator('.view-lines')).toContainText('version: v1');
+  await expect(task(page, 'add-label')).toHaveAttribute('data-done', 'true');
+  // The analyzer re-runs on the edit: the empty-subset finding is gone.
+  await expect(task(page, 'subset-has-pods')).toHaveAttribute('data-done', 'true');
+  await expect(page.locator('.opslab-findings li[data-code="IST0173"]')).toHaveCount(0);
+
+  await typeCommand(page, 'kubectl apply -f deploy/orders.yaml', 'deployment.apps/orders-v1 configured');
+  await expect(task(page, 'apply')).toHaveAttribute('data-done', 'true');
+  await expect(page.locator('.opslab-progress')).toHaveText('5 of 5 done');
+  await expect(page.locator('.opslab-explanation')).toContainText('IST0173');
+
+  // The solution is a diff next to the learner's file, behind a confirmation.
+  await page.getByRole('button', { name: 'Compare with the solution…' }).click();
+  await page.locator('.opslab-dialog').getByRole('button', { name: 'OK' }).click();
+  await page.getByRole('button', { name: 'Your deploy/orders.yaml (left) and the solution (right)' }).click();
+  await expect(page.locator('.opslab-diff .monaco-diff-editor')).toBeVisible();
+  await expect(page.locator('.opslab-diff .monaco-diff-editor .modified-in-monaco-diff-editor')).toContainText('version: v1');
+  await page.locator('.opslab-editor-pane').screenshot({ path: '/tmp/lab-en-diff.png' });
+  await page.screenshot({ path: '/tmp/lab-en-done.png' });
+  await page.locator('.opslab-diff-bar').getByRole('button', { name: 'Close the comparison' }).click();
+
+  // Reload: the edit, the task state and the terminal history are kept.
+  await page.waitForTimeout(500); // let the debounced save run
+  await page.reload();
+  await expect(page.locator('opslab-lab .opslab-start')).toHaveText('Resume lab');
+  await start(page);
+  await expect(page.locator('.opslab-progress')).toHaveText('5 of 5 done');
+  await page.locator('.opslab-tab', { hasText: 'deploy/orders.yaml' }).click();
+  await expect(page.locator('.opslab-editor .view-lines').first()).toContainText('version: v1');
+  await expect(page.locator('.opslab-hints li')).toHaveCount(1);
+  await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
+  await expect(page.locator('opslab-lab')).not.toHaveAttribute('data-terminal-busy', 'true');
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('kubectl apply -f deploy/orders.yaml');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('reset clears the lab after a confirmation', async ({ page, consoleErrors }) => {
+  await page.goto(chapter);
+  await start(page);
+  await typeCommand(page, 'cat logs/ingressgateway.log | wc -l', /^5$/);
+  await expect(task(page, 'read-log')).toHaveAttribute('data-done', 'true');
+  await page.getByRole('button', { name: 'Reset lab…' }).click();
+  await page.locator('.opslab-dialog').getByRole('button', { name: 'OK' }).click();
+  await expect(page.locator('opslab-lab')).toHaveAttribute('data-terminal-ready', 'true');
+  await expect(task(page, 'read-log')).toHaveAttribute('data-done', 'false');
+  expect(await page.evaluate(() => localStorage.getItem('opslab:progress:no-healthy-upstream'))).toBeNull();
+  expect(consoleErrors).toEqual([]);
+});
+
+test('progress exports to a file and imports in a fresh browser', async ({ page, browser, consoleErrors }) => {
+  await page.goto(chapter);
+  await start(page);
+  await typeCommand(page, 'tail -n 1 logs/ingressgateway.log', 'GET /api/orders/1190');
+  await page.waitForTimeout(500);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export progress' }).click();
+  const file = await (await download).path();
+
+  const fresh = await browser.newContext({ baseURL: page.url() });
+  const other = await fresh.newPage();
+  await other.goto(page.url());
+  await other.locator('opslab-lab .opslab-start').click();
+  await expect(other.locator('opslab-lab')).toHaveAttribute('data-terminal-ready', 'true');
+  await expect(other.locator('.opslab-task[data-task="read-log"]')).toHaveAttribute('data-done', 'false');
+  await other.locator('.opslab-file-button input').setInputFiles(file);
+  await expect(other.locator('opslab-lab')).toHaveAttribute('data-terminal-ready', 'true');
+  await expect(other.locator('.opslab-task[data-task="read-log"]')).toHaveAttribute('data-done', 'true');
+  await fresh.close();
+  expect(consoleErrors).toEqual([]);
+});
+
+for (const [lang, theme] of [
+  ['en', 'light'],
+  ['zh', 'dark'],
+  ['zh', 'light'],
+] as const) {
+  test(`screenshots: ${lang}, ${theme}`, async ({ page, consoleErrors }) => {
+    await page.addInitScript((t) => localStorage.setItem('starlight-theme', t), theme);
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.goto((lang === 'zh' ? 'zh/' : '') + chapter);
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await start(page);
+    await typeCommand(page, 'ls logs', 'ingressgateway.log');
+    await page.locator('opslab-lab').scrollIntoViewIfNeeded();
+    await page.locator('opslab-lab').screenshot({ path: `/tmp/lab-${lang}-${theme}.png` });
+    expect(consoleErrors).toEqual([]);
+  });
+}
+
+test('narrow screen stacks the panels; the embed page shows the lab alone', async ({ page, consoleErrors }) => {
+  await page.setViewportSize({ width: 390, height: 900 });
+  await page.goto(chapter);
+  await start(page);
+  const editor = await page.locator('.opslab-editor-pane').boundingBox();
+  const terminal = await page.locator('.opslab-terminal-pane').boundingBox();
+  const side = await page.locator('.opslab-side').boundingBox();
+  expect(terminal!.y).toBeGreaterThan(editor!.y + editor!.height - 1);
+  expect(side!.y).toBeGreaterThan(terminal!.y + terminal!.height - 1);
+  await typeCommand(page, 'wc -l logs/ingressgateway.log', '5 logs/ingressgateway.log');
+  await page.locator('opslab-lab').screenshot({ path: '/tmp/lab-narrow.png' });
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('zh/embed/no-healthy-upstream/?theme=light');
+  await expect(page.locator('#starlight__sidebar')).toHaveCount(0);
+  await expect(page.locator('.opslab-title')).toHaveText('Pod 都健康，上游却不健康');
+  await start(page);
+  await typeCommand(page, 'help', '可用的命令');
+  await page.screenshot({ path: '/tmp/lab-embed-zh-light.png' });
+  expect(consoleErrors).toEqual([]);
+});
