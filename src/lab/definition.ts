@@ -159,6 +159,8 @@ const readyLab = z
     files: z.array(labFileSchema).min(1),
     /** Files the simulator loads (Kubernetes/Istio resources, …); carried as is for the simulator. */
     scenario: z.array(labPath).default([]),
+    /** The pod (namespace/name) a bare `curl` in the terminal runs from. */
+    client: z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'namespace/pod').optional(),
     tasks: z.array(taskSchema).min(1),
     hints: z.array(localized).default([]),
     explanation: localized,

@@ -135,6 +135,12 @@ export function createEditor(
       diffModel = monaco.editor.createModel(solution, original.getLanguageId());
       diff ??= monaco.editor.createDiffEditor(diffHost, { ...common, readOnly: true, originalEditable: false, renderSideBySide: true, useInlineViewWhenSpaceIsLimited: true });
       diff.setModel({ original, modified: diffModel });
+      // Scroll to the first change, so the learner sees what differs at once.
+      const shown = diff;
+      const once = shown.onDidUpdateDiff(() => {
+        once.dispose();
+        shown.revealFirstDiff();
+      });
     },
     closeDiff() {
       diff?.setModel(null);

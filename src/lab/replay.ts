@@ -1,9 +1,9 @@
 // Replays a lab's solution in a fresh session and evaluates every check before
 // and after it: every check must pass after, and at least one must fail before
 // (a lab whose check cannot fail is a defect). `opslab lab check` builds on it.
-import { createShell, VirtualFS } from '../shell/index.ts';
+import { VirtualFS } from '../shell/index.ts';
 import { applyEdits, evaluateCheck, type CheckEnv, type CheckOutcome } from './checks.ts';
-import { labCommands } from './integration.ts';
+import { createLabSession } from './session.ts';
 import type { LabData } from './protocol.ts';
 import type { Finding } from '../analyzer/finding.ts';
 
@@ -23,21 +23,22 @@ async function outcomes(lab: LabData, env: CheckEnv): Promise<Record<string, Che
 export interface ReplayOptions {
   /** Computes the analyzer's findings for a set of files (for `finding` checks). */
   analyze?: (files: Record<string, string>) => Promise<Finding[]>;
-  request?: CheckEnv['request'];
 }
 
 export async function replaySolution(lab: LabData, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const original = Object.fromEntries(lab.files.map((f) => [f.path, f.content]));
-  const before = await outcomes(lab, { files: original, records: [], answers: {}, findings: await opts.analyze?.(original), request: opts.request });
+  const fresh = createLabSession(lab, { fs: new VirtualFS(lab.files.map((f) => ({ path: f.path, content: f.content }))) });
+  const before = await outcomes(lab, { files: original, records: [], answers: {}, findings: await opts.analyze?.(original), request: fresh.request });
   const edited = applyEdits(original, lab.solution.edits);
   const problems = [...edited.problems];
-  const shell = createShell({ fs: new VirtualFS(Object.entries(edited.files).map(([path, content]) => ({ path, content }))) }).register(...labCommands);
+  const session = createLabSession(lab, { fs: new VirtualFS(Object.entries(edited.files).map(([path, content]) => ({ path, content }))) });
+  const shell = session.shell;
   for (const line of lab.solution.commands) {
     const r = await shell.run(line);
     if (r.exitCode !== 0) problems.push(`solution command failed (exit ${r.exitCode}): ${line}\n${r.stderr}`);
   }
   // The solution's answer to each question is its first accepted answer.
   const answers = Object.fromEntries(lab.tasks.flatMap((t) => (t.check.kind === 'answer' ? [[t.id, t.check.accept[0]!]] : [])));
-  const after = await outcomes(lab, { files: edited.files, records: shell.records, answers, findings: await opts.analyze?.(edited.files), request: opts.request });
+  const after = await outcomes(lab, { files: edited.files, records: shell.records, answers, findings: await opts.analyze?.(edited.files), request: session.request });
   return { before, after, problems };
 }

@@ -1,8 +1,8 @@
 // The lab's worker: the simulated shell, the learner's files and the checks run
 // here, so a long command never freezes the page. Messages: ./protocol.ts.
-import { createShell, VirtualFS, type Shell } from '../shell/index.ts';
+import { VirtualFS, type Shell } from '../shell/index.ts';
 import { evaluateCheck, type CheckEnv } from './checks.ts';
-import { labCommands } from './integration.ts';
+import { createLabSession } from './session.ts';
 import { analyzeFiles } from './findings.ts';
 import { detectAnalyzer } from '../analyzer/registry.ts';
 import type { Finding } from '../analyzer/finding.ts';
@@ -10,6 +10,7 @@ import type { FromWorker, LabData, TaskState, ToWorker } from './protocol.ts';
 
 let lab: LabData | null = null;
 let shell: Shell | null = null;
+let request: CheckEnv['request'];
 let answers: Record<string, string> = {};
 let findings: Finding[] = [];
 let analyzeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -24,7 +25,7 @@ function files(): Record<string, string> {
 
 async function checkTasks(): Promise<void> {
   if (!lab || !shell) return;
-  const env: CheckEnv = { files: files(), records: shell.records, answers, findings };
+  const env: CheckEnv = { files: files(), records: shell.records, answers, findings, request };
   const tasks: TaskState[] = [];
   for (const task of lab.tasks) {
     const r = await evaluateCheck(task.check, task.id, env);
@@ -56,7 +57,9 @@ async function handle(msg: ToWorker): Promise<void> {
       lab = msg.lab;
       answers = { ...msg.answers };
       const fs = new VirtualFS(msg.lab.files.map((f) => ({ path: f.path, content: msg.files[f.path] ?? f.content })));
-      shell = createShell({ fs, lang: msg.lang, history: msg.history, records: msg.records }).register(...labCommands);
+      const session = createLabSession(msg.lab, { fs, lang: msg.lang, history: msg.history, records: msg.records });
+      shell = session.shell;
+      request = session.request;
       post({ type: 'ready' });
       await analyze();
       await checkTasks();

@@ -78,21 +78,28 @@ test('plays the no-healthy-upstream lab and keeps the progress across a reload',
   await expect(page.locator('.opslab-findings li[data-code="IST0173"]')).toContainText('selects no pod');
   await expect(task(page, 'subset-has-pods')).toHaveAttribute('data-done', 'false');
 
-  // The terminal: an unknown command lists what exists; grep counts the 503s.
+  // The terminal: an unknown command lists what exists; curl shows the failure.
   await typeCommand(page, 'nosuch', 'command not found. Available commands:');
-  await expect(task(page, 'read-log')).toHaveAttribute('data-done', 'false');
-  await typeCommand(page, 'grep -c " 503 UH " logs/ingressgateway.log', /^4$/);
-  await expect(task(page, 'read-log')).toHaveAttribute('data-done', 'true');
-  await expect(page.locator('.opslab-progress')).toHaveText('1 of 5 done');
+  await expect(task(page, 'see-failure')).toHaveAttribute('data-done', 'false');
+  await typeCommand(page, 'curl -s http://ratings.shop:8080/', 'no healthy upstream');
+  await expect(task(page, 'see-failure')).toHaveAttribute('data-done', 'true');
+  await expect(page.locator('.opslab-progress')).toHaveText('1 of 6 done');
+  // The client sidecar logged the 503 with its flag.
+  await typeCommand(page, 'kubectl logs sleep -n shop -c istio-proxy', /503 UH no_healthy_upstream/);
 
-  // Tab completes file names.
+  // Tab completes commands; istioctl walks the xDS chain to the empty subset.
   await expect(page.locator('opslab-lab')).not.toHaveAttribute('data-terminal-busy', 'true');
   await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
-  await page.keyboard.type('head -n 1 logs/ing');
+  await page.keyboard.type('istioc');
   await page.keyboard.press('Tab');
-  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('head -n 1 logs/ingressgateway.log');
+  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('istioctl');
+  await page.keyboard.type(' proxy-config clusters sleep.shop --fqdn ratings.shop.svc.cluster.local');
   await page.keyboard.press('Enter');
-  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('GET /api/orders/1187');
+  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('v1');
+  await typeCommand(page, 'istioctl proxy-config endpoints sleep.shop --cluster "outbound|8080|v1|ratings.shop.svc.cluster.local"', 'STATUS');
+  await expect(task(page, 'find-empty-subset')).toHaveAttribute('data-done', 'true');
+  // No endpoint row (an address first) for the v1 subset: it is empty.
+  expect((await rows(page)).filter((r) => /^\d+\.\d+\.\d+\.\d+:\d+/.test(r) && r.includes('|v1|'))).toEqual([]);
 
   // Esc leaves the terminal; the next Tab moves on instead of being trapped.
   await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
@@ -112,11 +119,11 @@ test('plays the no-healthy-upstream lab and keeps the progress across a reload',
   await expect(task(page, 'name-flag')).toHaveAttribute('data-done', 'true');
 
   // The log is read-only; the Deployment is editable in Monaco.
-  await page.locator('.opslab-tab', { hasText: 'deploy/orders.yaml' }).click();
+  await page.locator('.opslab-tab', { hasText: 'ratings.yaml' }).first().click();
   const editor = page.locator('.opslab-editor .monaco-editor').first();
   await editor.click();
   await page.keyboard.press('Control+Home');
-  for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 28; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('End');
   await page.keyboard.press('Enter');
   await page.keyboard.type('version: v1');
@@ -127,17 +134,22 @@ test('plays the no-healthy-upstream lab and keeps the progress across a reload',
   await expect(task(page, 'subset-has-pods')).toHaveAttribute('data-done', 'true');
   await expect(page.locator('.opslab-findings li[data-code="IST0173"]')).toHaveCount(0);
 
-  await typeCommand(page, 'kubectl apply -f deploy/orders.yaml', 'deployment.apps/orders-v1 configured');
-  await expect(task(page, 'apply')).toHaveAttribute('data-done', 'true');
-  await expect(page.locator('.opslab-progress')).toHaveText('5 of 5 done');
+  // Until the file is applied the mesh is unchanged.
+  await expect(task(page, 'request-succeeds')).toHaveAttribute('data-done', 'false');
+  await typeCommand(page, 'kubectl apply -f ratings.yaml', 'deployment.apps/ratings-v1 configured');
+  await typeCommand(page, 'curl -s -o /dev/null -w "%{http_code}" http://ratings.shop:8080/', /^200/);
+  await expect(task(page, 'request-succeeds')).toHaveAttribute('data-done', 'true');
+  await expect(page.locator('.opslab-progress')).toHaveText('6 of 6 done');
   await expect(page.locator('.opslab-explanation')).toContainText('IST0173');
 
   // The solution is a diff next to the learner's file, behind a confirmation.
   await page.getByRole('button', { name: 'Compare with the solution…' }).click();
   await page.locator('.opslab-dialog').getByRole('button', { name: 'OK' }).click();
-  await page.getByRole('button', { name: 'Your deploy/orders.yaml (left) and the solution (right)' }).click();
+  await page.getByRole('button', { name: 'Your ratings.yaml (left) and the solution (right)' }).click();
   await expect(page.locator('.opslab-diff .monaco-diff-editor')).toBeVisible();
-  await expect(page.locator('.opslab-diff .monaco-diff-editor .modified-in-monaco-diff-editor')).toContainText('version: v1');
+  // The learner's fix is the solution's: the two sides show the same file, no inserted line.
+  await expect(page.locator('.opslab-diff .monaco-diff-editor .modified-in-monaco-diff-editor')).toContainText('name: ratings');
+  await expect(page.locator('.opslab-diff .monaco-diff-editor .line-insert')).toHaveCount(0);
   await page.locator('.opslab-editor-pane').screenshot({ path: '/tmp/lab-en-diff.png' });
   await page.screenshot({ path: '/tmp/lab-en-done.png' });
   await page.locator('.opslab-diff-bar').getByRole('button', { name: 'Close the comparison' }).click();
@@ -147,26 +159,30 @@ test('plays the no-healthy-upstream lab and keeps the progress across a reload',
   await page.reload();
   await expect(page.locator('opslab-lab .opslab-start')).toHaveText('Resume lab');
   await start(page);
-  await expect(page.locator('.opslab-progress')).toHaveText('5 of 5 done');
-  await page.locator('.opslab-tab', { hasText: 'deploy/orders.yaml' }).click();
-  await expect(page.locator('.opslab-editor .view-lines').first()).toContainText('version: v1');
+  await expect(page.locator('.opslab-progress')).toHaveText('6 of 6 done');
+  await expect(task(page, 'add-label')).toHaveAttribute('data-done', 'true');
   await expect(page.locator('.opslab-hints li')).toHaveCount(1);
   await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
   await expect(page.locator('opslab-lab')).not.toHaveAttribute('data-terminal-busy', 'true');
   await page.keyboard.press('ArrowUp');
-  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('kubectl apply -f deploy/orders.yaml');
+  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('curl -s -o /dev/null');
+  await page.keyboard.press('Control+C');
+  // The edit is kept in the learner's file.
+  await typeCommand(page, 'grep -n version ratings.yaml', /^\d+:\s*version: v1$/);
+  // The applied fix survives the reload too: the mesh is rebuilt with it.
+  await typeCommand(page, 'curl -s -o /dev/null -w "%{http_code}" http://ratings.shop:8080/', /^200/);
   expect(consoleErrors).toEqual([]);
 });
 
 test('reset clears the lab after a confirmation', async ({ page, consoleErrors }) => {
   await page.goto(chapter);
   await start(page);
-  await typeCommand(page, 'cat logs/ingressgateway.log | wc -l', /^5$/);
-  await expect(task(page, 'read-log')).toHaveAttribute('data-done', 'true');
+  await typeCommand(page, 'curl -s http://ratings.shop:8080/ | wc -c', /^19$/);
+  await expect(task(page, 'see-failure')).toHaveAttribute('data-done', 'true');
   await page.getByRole('button', { name: 'Reset lab…' }).click();
   await page.locator('.opslab-dialog').getByRole('button', { name: 'OK' }).click();
   await expect(page.locator('opslab-lab')).toHaveAttribute('data-terminal-ready', 'true');
-  await expect(task(page, 'read-log')).toHaveAttribute('data-done', 'false');
+  await expect(task(page, 'see-failure')).toHaveAttribute('data-done', 'false');
   expect(await page.evaluate(() => localStorage.getItem('opslab:progress:no-healthy-upstream'))).toBeNull();
   expect(consoleErrors).toEqual([]);
 });
@@ -174,7 +190,7 @@ test('reset clears the lab after a confirmation', async ({ page, consoleErrors }
 test('progress exports to a file and imports in a fresh browser', async ({ page, browser, consoleErrors }) => {
   await page.goto(chapter);
   await start(page);
-  await typeCommand(page, 'tail -n 1 logs/ingressgateway.log', 'GET /api/orders/1190');
+  await typeCommand(page, 'curl -s http://ratings.shop:8080/', 'no healthy upstream');
   await page.waitForTimeout(500);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export progress' }).click();
@@ -185,10 +201,10 @@ test('progress exports to a file and imports in a fresh browser', async ({ page,
   await other.goto(page.url());
   await other.locator('opslab-lab .opslab-start').click();
   await expect(other.locator('opslab-lab')).toHaveAttribute('data-terminal-ready', 'true');
-  await expect(other.locator('.opslab-task[data-task="read-log"]')).toHaveAttribute('data-done', 'false');
+  await expect(other.locator('.opslab-task[data-task="see-failure"]')).toHaveAttribute('data-done', 'false');
   await other.locator('.opslab-file-button input').setInputFiles(file);
   await expect(other.locator('opslab-lab')).toHaveAttribute('data-terminal-ready', 'true');
-  await expect(other.locator('.opslab-task[data-task="read-log"]')).toHaveAttribute('data-done', 'true');
+  await expect(other.locator('.opslab-task[data-task="see-failure"]')).toHaveAttribute('data-done', 'true');
   await fresh.close();
   expect(consoleErrors).toEqual([]);
 });
@@ -204,7 +220,7 @@ for (const [lang, theme] of [
     await page.goto((lang === 'zh' ? 'zh/' : '') + chapter);
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await start(page);
-    await typeCommand(page, 'ls logs', 'ingressgateway.log');
+    await typeCommand(page, 'curl -s http://ratings.shop:8080/', 'no healthy upstream');
     await page.locator('opslab-lab').scrollIntoViewIfNeeded();
     await page.locator('opslab-lab').screenshot({ path: `/tmp/lab-${lang}-${theme}.png` });
     expect(consoleErrors).toEqual([]);
@@ -220,7 +236,7 @@ test('narrow screen stacks the panels; the embed page shows the lab alone', asyn
   const side = await page.locator('.opslab-side').boundingBox();
   expect(terminal!.y).toBeGreaterThan(editor!.y + editor!.height - 1);
   expect(side!.y).toBeGreaterThan(terminal!.y + terminal!.height - 1);
-  await typeCommand(page, 'wc -l logs/ingressgateway.log', '5 logs/ingressgateway.log');
+  await typeCommand(page, 'wc -l ratings.yaml', 'ratings.yaml');
   await page.locator('opslab-lab').screenshot({ path: '/tmp/lab-narrow.png' });
 
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -96,13 +96,34 @@ describe('the demo lab no-healthy-upstream', () => {
   it('fails its checks before the solution and passes them all after', async () => {
     const r = await replaySolution(lab as ResolvedLab, { analyze: (files) => analyzeFiles(files, detectAnalyzer) });
     expect(r.problems).toEqual([]);
+    // Before: nothing was run, the label is missing, IST0173 fires and the
+    // simulated curl gets 503 from the empty subset.
     expect(r.before).toEqual({
-      'read-log': { status: 'fail' },
+      'see-failure': { status: 'fail' },
       'name-flag': { status: 'fail' },
+      'find-empty-subset': { status: 'fail' },
       'add-label': { status: 'fail' },
       'subset-has-pods': { status: 'fail' },
-      apply: { status: 'fail' },
+      'request-succeeds': { status: 'fail' },
     });
-    expect(Object.values(r.after).map((o) => o.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(Object.values(r.after).map((o) => o.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('still gets 503 when the file is fixed but not applied', async () => {
+    const { createLabSession } = await import('../../src/lab/session.ts');
+    const { VirtualFS } = await import('../../src/shell/index.ts');
+    const resolved = lab as ResolvedLab;
+    const fs = new VirtualFS(resolved.files.map((f) => ({ path: f.path, content: f.content })));
+    const session = createLabSession(resolved, { fs });
+    const fixed = fs.read('ratings.yaml')!.replace('        app: ratings\n    spec:', '        app: ratings\n        version: v1\n    spec:');
+    expect(fixed).toContain('version: v1');
+    fs.write('ratings.yaml', fixed);
+    expect((await session.request!('shop/sleep', 'curl -s http://ratings.shop:8080/')).status).toBe(503);
+    const applied = await session.shell.run('kubectl apply -f ratings.yaml');
+    expect(applied.exitCode).toBe(0);
+    expect((await session.request!('shop/sleep', 'curl -s http://ratings.shop:8080/')).status).toBe(200);
+    // The check's probe request leaves no line in the proxies' logs.
+    const logs = await session.shell.run('kubectl logs sleep -n shop -c istio-proxy');
+    expect(logs.stdout).toBe('');
   });
 });
