@@ -1,4 +1,4 @@
-// `npm test`: type checks, unit tests, the production builds (root and a base
+// `npm test`: type checks, unit tests, `opslab lab check`, the production builds (root and a base
 // path), then end-to-end tests in a real browser. Stops at the first failure.
 import { spawnSync } from 'node:child_process';
 
@@ -6,6 +6,7 @@ const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
 const steps = [
   ['type checks', 'npm', ['run', '--silent', 'typecheck']],
   ['unit tests', 'npx', ['vitest', 'run']],
+  ['lab check', 'node', ['bin/opslab.mjs', 'lab', 'check']],
   ['build (base /)', 'npx', ['astro', 'build'], {}],
   ['build (base /docs/)', 'npx', ['astro', 'build'], { BASE_PATH: '/docs/', OUT_DIR: './dist-base' }],
   ['end-to-end tests', 'node', ['scripts/e2e.mjs']],

@@ -4,5 +4,6 @@ import { registerAnalyze } from './analyze.ts';
 import { registerLogs } from './logs.ts';
 import { registerProxyConfig } from './proxy-config.ts';
 import { registerSimulate } from './simulate.ts';
+import { registerLab } from './lab.ts';
 
-export const commands: RegisterCommand[] = [registerAnalyze, registerLogs, registerProxyConfig, registerSimulate];
+export const commands: RegisterCommand[] = [registerAnalyze, registerLogs, registerProxyConfig, registerSimulate, registerLab];

@@ -1,0 +1,38 @@
+import { describe, it, expect } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { checkLab } from '../../src/cli/commands/lab.ts';
+
+/** A copy of a real lab in a scratch labs/ folder, so it can be broken on purpose. */
+function copyLab(id: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'opslab-labcheck-'));
+  cpSync(join('labs', id), join(root, 'labs', id), { recursive: true });
+  return join(root, 'labs', id);
+}
+
+describe('opslab lab check', () => {
+  it('accepts the no-healthy-upstream lab as it is', async () => {
+    expect(await checkLab('labs/no-healthy-upstream')).toEqual({ id: 'no-healthy-upstream', status: 'ready', problems: [] });
+  });
+
+  it('reports the tasks a solution without its edit no longer passes', async () => {
+    const dir = copyLab('no-healthy-upstream');
+    const yaml = readFileSync(join(dir, 'lab.yaml'), 'utf8').replace(/  edits:\n(    .*\n)+?  commands:/, '  edits: []\n  commands:');
+    writeFileSync(join(dir, 'lab.yaml'), yaml);
+    const r = await checkLab(dir);
+    expect(r.problems).toEqual([
+      'task "add-label" does not pass after the solution (fail)',
+      'task "subset-has-pods" does not pass after the solution (fail)',
+      'task "request-succeeds" does not pass after the solution (fail)',
+    ]);
+  });
+
+  it('names the file and line of a broken definition', async () => {
+    const dir = copyLab('tcp-keepalive');
+    writeFileSync(join(dir, 'lab.yaml'), readFileSync(join(dir, 'lab.yaml'), 'utf8').replace(/minutes: \d+/, 'minutes: soon'));
+    const r = await checkLab(dir);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatch(/labs\/tcp-keepalive\/lab\.yaml:\d+:\d+: minutes: /);
+  });
+});
