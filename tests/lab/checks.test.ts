@@ -113,7 +113,7 @@ describe('the demo lab no-healthy-upstream', () => {
     const { createLabSession } = await import('../../src/lab/session.ts');
     const { VirtualFS } = await import('../../src/shell/index.ts');
     const resolved = lab as ResolvedLab;
-    const fs = new VirtualFS(resolved.files.map((f) => ({ path: f.path, content: f.content })));
+    const fs = new VirtualFS(resolved.files.map((f) => ({ path: f.path, content: f.content ?? '' })));
     const session = createLabSession(resolved, { fs });
     const fixed = fs.read('ratings.yaml')!.replace('        app: ratings\n    spec:', '        app: ratings\n        version: v1\n    spec:');
     expect(fixed).toContain('version: v1');
