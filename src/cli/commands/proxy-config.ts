@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import { adminEndpointTable, looksLikeAdminClustersText, readAdminClustersJson, readAdminClustersText } from '../../analyzer/configdump/admin-clusters.ts';
 import { readConfigDump } from '../../analyzer/configdump/model.ts';
+import { loadMesh, podOf } from './simulate.ts';
 import {
   allTables,
   clusterTable,
@@ -29,7 +30,9 @@ const TYPES: Record<string, string> = {
 };
 
 interface Opts {
-  file: string;
+  file?: string;
+  scenario?: string[];
+  pod?: string;
   output: 'short' | 'json' | 'yaml';
   verbose: boolean;
   fqdn?: string;
@@ -55,7 +58,9 @@ export function registerProxyConfig(program: Command, _setExit: SetExit): void {
     .alias('pc')
     .description("Print istioctl's proxy-config tables from a saved Envoy /config_dump (offline)")
     .argument('<type>', 'listeners | routes | clusters | endpoints | secrets | all')
-    .requiredOption('--file <file>', 'Envoy /config_dump JSON ("-" for stdin); for endpoints also admin /clusters output')
+    .option('--file <file>', 'Envoy /config_dump JSON ("-" for stdin); for endpoints also admin /clusters output')
+    .option('--scenario <paths...>', 'instead of --file: the simulated mesh of these scenario YAML files or folders (with --pod)')
+    .option('--pod <namespace/name>', 'with --scenario: the proxy whose derived configuration to print')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['short', 'json', 'yaml']).default('short'))
     .option('--verbose', 'wide tables (listeners: MATCH/DESTINATION, routes: per route)', true)
     .option('--no-verbose', 'short tables (listeners: TYPE, routes: vhost count)')
@@ -71,21 +76,29 @@ export function registerProxyConfig(program: Command, _setExit: SetExit): void {
     .action((typeArg: string, o: Opts): void => {
       const type = TYPES[typeArg.toLowerCase()];
       if (!type) throw new UsageError(`unknown config type "${typeArg}" (listeners, routes, clusters, endpoints, secrets, all)`);
-      const text = new TextDecoder().decode(readInput(o.file));
+      if (!o.file === !o.scenario) throw new UsageError('give either --file <config_dump.json> or --scenario <paths...> --pod <namespace/name>');
+      let source: unknown;
+      if (o.scenario) {
+        if (!o.pod) throw new UsageError('--scenario needs --pod <namespace/name>');
+        const mesh = loadMesh(o.scenario, 1);
+        source = mesh.configDump(podOf(mesh, o.pod));
+        if (!source) throw new UsageError(`${o.pod} has no proxy (no sidecar or gateway)`);
+      }
+      const text = o.file ? new TextDecoder().decode(readInput(o.file)) : '';
       const p = port(o.port);
       const write = (s: string): void => void process.stdout.write(s);
       const raw = (items: unknown[]): void => write(o.output === 'yaml' ? toIstioctlYaml(items) : toIstioctlJson(items));
 
       // endpoints may come from admin /clusters output instead of a dump
-      if (type === 'endpoints' && (/"cluster_statuses"\s*:/.test(text.slice(0, 65536)) || (!/^\s*[{[]/.test(text) && looksLikeAdminClustersText(text.slice(0, 65536))))) {
+      if (o.file && type === 'endpoints' && (/"cluster_statuses"\s*:/.test(text.slice(0, 65536)) || (!/^\s*[{[]/.test(text) && looksLikeAdminClustersText(text.slice(0, 65536))))) {
         const a = /^\s*[{[]/.test(text) ? readAdminClustersJson(text) : readAdminClustersText(text);
         if (a.hosts.length === 0 && a.problems.length) throw new UsageError(`${o.file}: ${a.problems[0]!.message}`);
         write(adminEndpointTable(a, { address: o.address, port: p, cluster: o.cluster, status: o.status }));
         return;
       }
-      const dump = readConfigDump(text);
+      const dump = readConfigDump(source ?? text);
       const fatal = dump.problems.find((x) => dump.clusters.length + dump.listeners.length + dump.routes.length + dump.secrets.length === 0 && x);
-      if (fatal) throw new UsageError(`${o.file}${fatal.line ? `:${fatal.line}` : ''}: ${fatal.message}`);
+      if (fatal) throw new UsageError(`${o.file ?? o.pod}${fatal.line ? `:${fatal.line}` : ''}: ${fatal.message}`);
       const cf = { fqdn: o.fqdn, port: p, subset: o.subset, direction: o.direction };
       const lf = { address: o.address, port: p, type: o.type, verbose: o.verbose };
       const rf = { name: o.name, verbose: o.verbose };

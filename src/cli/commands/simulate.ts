@@ -8,7 +8,7 @@ import { Mesh, formatPath, type Hop } from '../../mesh/index.ts';
 import { parseDuration } from '../../mesh/duration.ts';
 import { expandPaths, readInput, UsageError, type SetExit } from '../io.ts';
 
-function loadMesh(paths: string[], seed: number): Mesh {
+export function loadMesh(paths: string[], seed: number): Mesh {
   const files = expandPaths(paths)
     .filter((p) => /\.(ya?ml|json)$/i.test(p))
     .map((p) => ({ name: p, text: new TextDecoder().decode(readInput(p)) }));
@@ -22,7 +22,7 @@ function seedOf(s: string | undefined): number {
   return Number(s);
 }
 
-function podOf(mesh: Mesh, ref: string) {
+export function podOf(mesh: Mesh, ref: string) {
   const pod = mesh.pod(ref);
   if (!pod) throw new UsageError(`pod ${ref} not found (pods: ${mesh.scenario.pods.map((p) => `${p.namespace}/${p.name}`).join(', ')})`);
   return pod;
