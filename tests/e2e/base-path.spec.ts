@@ -29,9 +29,9 @@ test('a lab starts under the base path: runtime, workers and styles all load fro
   await expect(lab).toHaveAttribute('data-terminal-ready', 'true', { timeout: 10_000 });
   await expect(lab).toHaveAttribute('data-editor-ready', 'true', { timeout: 20_000 });
   await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
-  await page.keyboard.type('grep -c UH logs/ingressgateway.log');
+  await page.keyboard.type('curl -s http://ratings.shop:8080/');
   await page.keyboard.press('Enter');
-  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('ingressgateway.log4');
+  await expect(page.locator('.opslab-terminal .xterm-rows')).toContainText('ratings.shop:8080/no healthy upstream');
   expect(requested.some((p) => /\/docs\/_astro\/.*worker.*\.js$/.test(p))).toBe(true);
   expect(requested.filter((p) => !p.startsWith('/docs/'))).toEqual([]);
   expect(consoleErrors).toEqual([]);
