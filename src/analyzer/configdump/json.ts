@@ -65,3 +65,12 @@ export function typeName(any: unknown): string {
   const slash = t.lastIndexOf('/');
   return slash >= 0 ? t.slice(slash + 1) : t;
 }
+
+/** Key of the upstream HTTP options in a cluster's typed extension options. */
+const UPSTREAM_HTTP_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+
+/** A cluster's upstream HTTP protocol options (the typed extension options Istio writes). */
+export function upstreamHttpOptions(cluster: unknown): unknown {
+  const extensions = obj(cluster, 'typed_extension_protocol_options');
+  return obj(extensions, UPSTREAM_HTTP_OPTIONS);
+}

@@ -2,7 +2,7 @@
 // header_key_format is set — on the listener side (towards the client) and on
 // the cluster side (towards the server). Setting only one side keeps case in
 // one direction only.
-import { arr, field, keyOf, obj, seg } from '../json.ts';
+import { arr, keyOf, obj, seg, upstreamHttpOptions } from '../json.ts';
 import { filterChains, resolveTyped } from '../model.ts';
 import { t, type DumpRule } from './rule.ts';
 
@@ -22,10 +22,10 @@ export const headerCase: DumpRule = {
     }
     let clusterPath: string | null = null;
     for (const c of ix.dump.clusters) {
-      const hpo = obj(obj(c.value, 'typed_extension_protocol_options'), 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions');
-      const h1 = obj(obj(hpo, 'explicit_http_config'), 'http_protocol_options') ?? obj(obj(obj(hpo, 'use_downstream_protocol_config'), 'http_protocol_options'), 'x') ?? obj(c.value, 'http_protocol_options');
-      if (hasFormat(h1) || hasFormat(obj(obj(hpo, 'use_downstream_protocol_config'), 'http_protocol_options'))) clusterPath ??= c.path;
-      void field;
+      // HTTP/1 options sit under explicit_http_config or use_downstream_protocol_config (or, in old dumps, on the cluster).
+      const hpo = upstreamHttpOptions(c.value);
+      const h1 = [obj(obj(hpo, 'explicit_http_config'), 'http_protocol_options'), obj(obj(hpo, 'use_downstream_protocol_config'), 'http_protocol_options'), obj(c.value, 'http_protocol_options')];
+      if (h1.some(hasFormat)) clusterPath ??= c.path;
     }
     if (!!listenerPath === !!clusterPath) return [];
     const onListener = !!listenerPath;

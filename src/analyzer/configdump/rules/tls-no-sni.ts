@@ -1,7 +1,7 @@
 // OPS212: a cluster originates TLS to a host outside the mesh without an SNI of
 // its own. Through an ingress gateway Envoy then reuses the downstream SNI (the
 // gateway's host name); the external server rejects the handshake: 503 UC.
-import { arr, field, obj, str } from '../json.ts';
+import { arr, field, obj, str, upstreamHttpOptions } from '../json.ts';
 import { resolveTyped } from '../model.ts';
 import { t, type DumpRule, type DumpReport } from './rule.ts';
 
@@ -25,7 +25,7 @@ export const tlsNoSni: DumpRule = {
       const fqdn = name.split('|')[3] ?? name;
       const type = str(c.value, 'type');
       const external = !fqdn.endsWith('.svc.cluster.local') && (type === 'STRICT_DNS' || type === 'LOGICAL_DNS' || fqdn.includes('.'));
-      const autoSni = field(obj(obj(obj(c.value, 'typed_extension_protocol_options'), 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions'), 'upstream_http_protocol_options'), 'auto_sni') === true;
+      const autoSni = field(obj(upstreamHttpOptions(c.value), 'upstream_http_protocol_options'), 'auto_sni') === true;
       if (!external || autoSni) continue;
       out.push({
         path: `${c.path}.transport_socket`,
