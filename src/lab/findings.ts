@@ -1,28 +1,15 @@
-// Runs the analyzers over the lab's files (in the worker, and in Node for
-// `opslab lab check`). Files of one kind go to that analyzer together when it
-// can analyze a set (resources refer to each other across files).
-import type { ArtifactAnalyzer, ArtifactInput } from '../analyzer/artifact.ts';
+// The analyzer's findings over the lab's files (in the worker, and in Node for
+// `opslab lab check`), through the same runner as `opslab analyze`.
+import { runAnalyzers } from '../analyzer/run.ts';
 import type { Finding } from '../analyzer/finding.ts';
+import type { ArtifactAnalyzer } from '../analyzer/artifact.ts';
 
 export type Detect = (input: { name: string; head: string; bytes: Uint8Array }) => ArtifactAnalyzer | null;
 
 export async function analyzeFiles(files: Record<string, string>, detect: Detect): Promise<Finding[]> {
-  const groups = new Map<ArtifactAnalyzer, ArtifactInput[]>();
-  for (const [name, text] of Object.entries(files)) {
-    const bytes = new TextEncoder().encode(text);
-    const analyzer = detect({ name, head: text.slice(0, 65536), bytes });
-    if (!analyzer) continue;
-    groups.set(analyzer, [...(groups.get(analyzer) ?? []), { name, text, bytes }]);
-  }
-  const findings: Finding[] = [];
-  for (const [analyzer, inputs] of groups) {
-    try {
-      if (analyzer.analyzeBatch) findings.push(...(await analyzer.analyzeBatch(inputs)).findings);
-      else for (const input of inputs) findings.push(...(await analyzer.analyze(input)).findings);
-    } catch (e) {
-      // One analyzer's bug must not take the lab down; the others still report.
-      console.warn(`opslab: the ${analyzer.kind} analyzer failed:`, e);
-    }
-  }
-  return findings;
+  const inputs = Object.entries(files).map(([name, text]) => ({ name, text, bytes: new TextEncoder().encode(text) }));
+  const { reports } = await runAnalyzers(inputs, detect);
+  // A failed analyzer leaves the others' findings; the lab shows what it has.
+  for (const r of reports) if (r.error) console.warn(`opslab: ${r.error}`);
+  return reports.flatMap((r) => r.findings);
 }

@@ -1,11 +1,9 @@
 // `opslab analyze`: detects the kind of every given file and runs its analyzer.
 import { Option, type Command } from 'commander';
-import { detectAnalyzer } from '../../analyzer/registry.ts';
-import type { ArtifactAnalyzer, ArtifactInput, ArtifactReport } from '../../analyzer/artifact.ts';
+import { runAnalyzers } from '../../analyzer/run.ts';
+import type { ArtifactInput, ArtifactReport } from '../../analyzer/artifact.ts';
 import { atLeast, type Finding, type Severity } from '../../analyzer/finding.ts';
 import { expandPaths, readInput, UsageError, type SetExit } from '../io.ts';
-
-const HEAD_BYTES = 64 * 1024;
 
 /** `--suppress "CODE=Kind namespace/name"`, as istioctl takes it; `*` matches anything. */
 export function parseSuppression(rule: string): (f: Finding) => boolean {
@@ -24,27 +22,15 @@ export function formatFindingText(f: Finding): string {
   return `${label[f.severity]} [${f.code}] ${where ? where + ' ' : ''}${f.message.en}`;
 }
 
-export async function analyzeFiles(paths: string[]): Promise<ArtifactReport[]> {
-  const reports: ArtifactReport[] = [];
-  // Analyzers that read a set of files as a whole (resources) get all of theirs in one call.
-  const batches = new Map<ArtifactAnalyzer, ArtifactInput[]>();
-  for (const file of expandPaths(paths)) {
-    const bytes = readInput(file);
-    const head = new TextDecoder().decode(bytes.subarray(0, HEAD_BYTES));
-    const analyzer = detectAnalyzer({ name: file, head, bytes });
-    if (!analyzer) {
-      reports.push({ kind: 'unknown', findings: [], error: `${file}: not a kind of input opslab knows (resources YAML, access log, config dump, stats, profile, trace, socket table)` });
-      continue;
-    }
-    const input: ArtifactInput = { name: file, bytes, text: new TextDecoder().decode(bytes) };
-    const batch = analyzer.analyzeBatch ? batches.get(analyzer) ?? [] : null;
-    if (batch) {
-      batch.push(input);
-      batches.set(analyzer, batch);
-    } else reports.push(await analyzer.analyze(input));
-  }
-  for (const [analyzer, inputs] of batches) if (analyzer.analyzeBatch) reports.push(await analyzer.analyzeBatch(inputs));
-  return reports;
+/** Reads the files (folders expanded) and analyzes them; an unknown file becomes a report with an error. */
+export async function analyzeFiles(paths: string[]): Promise<{ reports: ArtifactReport[]; files: number }> {
+  const inputs: ArtifactInput[] = expandPaths(paths).map((name) => {
+    const bytes = readInput(name);
+    return { name, bytes, text: new TextDecoder().decode(bytes) };
+  });
+  const { reports, unknown } = await runAnalyzers(inputs);
+  for (const file of unknown) reports.push({ kind: 'unknown', findings: [], error: `${file}: not a kind of input opslab knows (resources YAML, access log, config dump, stats, profile, trace, socket table)` });
+  return { reports, files: inputs.length };
 }
 
 export function registerAnalyze(program: Command, setExit: SetExit): void {
@@ -57,8 +43,7 @@ export function registerAnalyze(program: Command, setExit: SetExit): void {
     .option('--suppress <rule>', 'silence findings, e.g. "IST0102=Namespace default" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (paths: string[], opts: { format: 'text' | 'json'; failLevel: Severity; suppress: string[] }) => {
       const suppressors = opts.suppress.map(parseSuppression);
-      const files = expandPaths(paths).length;
-      const reports = await analyzeFiles(paths);
+      const { reports, files } = await analyzeFiles(paths);
       const unreadable = reports.filter((r) => r.error);
       for (const r of unreadable) process.stderr.write(`opslab: ${r.error}\n`);
       const findings = reports.flatMap((r) => r.findings).map((f) => (suppressors.some((s) => s(f)) ? { ...f, suppressed: true } : f));
