@@ -9,6 +9,8 @@ import { remarkBaseLinks } from './src/site/remark-base-links.mjs';
 const base = process.env.BASE_PATH || '/';
 // OUT_DIR keeps a base-path build apart from the default one (the tests build both).
 const outDir = process.env.OUT_DIR || './dist';
+// ASTRO_CACHE_DIR keeps two builds running at once from sharing one cache.
+const cacheDir = process.env.ASTRO_CACHE_DIR || './node_modules/.astro';
 
 // Routes of our own, outside Starlight's content collection (srcDir is '.', so
 // they live in src/site/pages and are injected here).
@@ -27,6 +29,7 @@ export default defineConfig({
   srcDir: '.',
   base,
   outDir,
+  cacheDir,
   trailingSlash: 'always',
   site: 'http://localhost:4321',
   // Lab workers (ours and Monaco's) are ES modules.

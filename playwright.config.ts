@@ -2,7 +2,10 @@ import { defineConfig } from '@playwright/test';
 import { findChromium } from './scripts/browser.mjs';
 
 const executablePath: string | undefined = findChromium() ?? undefined;
-const SITE_PORT = 4400;
+// E2E_DIST (a build folder) and E2E_PORT let several people run the site tests at
+// once from their own builds; then only that build is served, without the base-path one.
+const ownBuild = process.env.E2E_DIST;
+const SITE_PORT = Number(process.env.E2E_PORT ?? 4400);
 const BASE_PORT = 4401;
 
 export default defineConfig({
@@ -25,13 +28,19 @@ export default defineConfig({
     { name: 'base-path', use: { baseURL: `http://localhost:${BASE_PORT}/docs/` }, testMatch: /base-path\.spec\.ts/ },
   ],
   webServer: [
-    { command: `node node_modules/astro/astro.js preview --port ${SITE_PORT}`, url: `http://localhost:${SITE_PORT}/`, reuseExistingServer: false, timeout: 60_000 },
     {
+      command: `node node_modules/astro/astro.js preview --port ${SITE_PORT}`,
+      url: `http://localhost:${SITE_PORT}/`,
+      env: ownBuild ? { OUT_DIR: ownBuild } : {},
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    ...(ownBuild ? [] : [{
       command: `node node_modules/astro/astro.js preview --port ${BASE_PORT}`,
       url: `http://localhost:${BASE_PORT}/docs/`,
       env: { BASE_PATH: '/docs/', OUT_DIR: './dist-base' },
       reuseExistingServer: false,
       timeout: 60_000,
-    },
+    }]),
   ],
 });

@@ -4,8 +4,10 @@
 // dynamically and in parallel, so the terminal accepts input without waiting
 // for the (much larger) editor.
 import { html, render, nothing, type TemplateResult } from 'lit';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { Finding } from '../analyzer/finding.ts';
 import { applyEdits } from './edits.ts';
+import { highlightSnippet, loadHighlighter, snippetAt } from './snippet.ts';
 import { ui, type UiText } from './i18n.ts';
 import { clearProgress, exportAll, importAll, loadProgress, saveProgress, type LabProgress } from './progress.ts';
 import type { FromWorker, LabData, Lang, TaskState, ToWorker } from './protocol.ts';
@@ -142,6 +144,7 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
       case 'findings':
         s.findings = msg.findings;
         s.editor?.setFindings(msg.findings, s.lang);
+        if (s.findings.some((f) => f.file && f.line !== null)) loadHighlighter(update);
         update();
         return;
       case 'file-changed':
@@ -455,11 +458,25 @@ function findingsList(s: Session, a: Actions): TemplateResult | typeof nothing {
         (f) => html`<li data-severity=${f.severity} data-code=${f.code}>
           <strong>${f.code}</strong> ${withCode(f.message[s.lang])}
           ${f.file && f.line !== null
-            ? html`<button type="button" class="opslab-link" @click=${() => a.reveal(f.file!, f.line!)}>${f.file}:${f.line}</button>`
+            ? html`<button type="button" class="opslab-link" @click=${() => a.reveal(f.file!, f.line!)}>${f.file}:${f.line}</button>
+                ${snippetOf(s, f.file, f.line)}`
             : nothing}
+          ${f.fix ? html`<p class="opslab-fix"><strong>${s.t.fix}</strong> ${withCode(f.fix[s.lang])}</p>` : nothing}
         </li>`,
       )}
     </ul>`;
+}
+
+/** The lines the finding points at, highlighted once shiki has loaded (plain text until then). */
+function snippetOf(s: Session, path: string, line: number): TemplateResult | typeof nothing {
+  const file = s.lab.files.find((f) => f.path === path);
+  const text = s.progress.files[path] ?? file?.content;
+  const snippet = file && text !== undefined ? snippetAt(text, line, file.kind) : null;
+  if (!snippet) return nothing;
+  const highlighted = highlightSnippet(snippet);
+  return html`<div class="opslab-snippet" style=${`--first-line:${snippet.first}`}>
+    ${highlighted ? unsafeHTML(highlighted) : html`<pre><code>${snippet.lines.map((l) => html`<span class="line">${l}</span>\n`)}</code></pre>`}
+  </div>`;
 }
 
 function answerForm(s: Session, taskId: string, check: Extract<LabData['tasks'][number]['check'], { kind: 'answer' }>, a: Actions): TemplateResult {

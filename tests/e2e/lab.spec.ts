@@ -60,7 +60,7 @@ test('a chapter page loads little JavaScript before Start', async ({ page, conso
 });
 
 test('planned labs keep a disabled Start button and say they are being built', async ({ page, consoleErrors }) => {
-  await page.goto('debug-istio/envoy-log/');
+  await page.goto('tricks/direct-response/');
   const lab = page.locator('opslab-lab').first();
   await expect(lab.locator('.opslab-start')).toBeDisabled();
   await expect(lab.locator('.opslab-note')).toHaveText('The interactive lab is being built.');
@@ -77,6 +77,11 @@ test('plays the no-healthy-upstream lab and keeps the progress across a reload',
   // The analyzer's findings: the empty subset, also as a marker in the editor.
   await expect(page.locator('.opslab-findings li[data-code="IST0173"]')).toContainText('selects no pod');
   await expect(task(page, 'subset-has-pods')).toHaveAttribute('data-done', 'false');
+  // Its snippet, highlighted by shiki, marks the subset's selector line (ratings-routing.yaml:46).
+  const snippet = page.locator('.opslab-findings li[data-code="IST0173"] .opslab-snippet');
+  await expect(snippet.locator('pre.shiki')).toBeVisible();
+  await expect(snippet.locator('.opslab-mark')).toHaveText('    labels:');
+  expect(await snippet.locator('.opslab-mark span').evaluateAll((spans) => new Set(spans.map((e) => getComputedStyle(e).color)).size)).toBeGreaterThan(1);
 
   // The terminal: an unknown command lists what exists; curl shows the failure.
   await typeCommand(page, 'nosuch', 'command not found. Available commands:');
