@@ -4,7 +4,7 @@
 // istioctl and the mesh simulator call these with an in-memory dump.
 import { stringify as yamlStringify } from 'yaml';
 import { goSortSlice } from './gosort.ts';
-import { arr, field, isObj, obj, str, type Obj } from './json.ts';
+import { arr, field, isObj, num, obj, str, type Obj } from './json.ts';
 import { filterChains, readConfigDump, socketAddress, type ConfigDump, type Entry } from './model.ts';
 import { tabwrite } from './tabwriter.ts';
 import { dataSourceText, firstPemCert, rfc3339 } from './x509.ts';
@@ -19,7 +19,7 @@ function isDump(d: unknown): d is ConfigDump {
 }
 
 export interface TableOptions {
-  /** `proxy-config all` adds a leading NAME column (`cluster/…`, `listener/…`, `route/…`). */
+  /** `proxy-config all` names each row `<type>/<name>`: a leading NAME column for clusters and listeners, the existing name column for routes, secrets and endpoints. */
   includeConfigType?: boolean;
 }
 
@@ -345,13 +345,12 @@ export function describeRouteDomains(domains: string[]): string {
 }
 
 export function routeTable(d: DumpInput, f: RouteFilter = {}, opts: TableOptions = {}): string {
-  const lead = opts.includeConfigType ? ['NAME'] : [];
-  const rows: string[][] = [f.verbose ? [...lead, 'NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'] : [...lead, 'NAME', 'VIRTUAL HOSTS']];
+  // The table already starts with the route's NAME: `all` prefixes it in place.
+  const rows: string[][] = [f.verbose ? ['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'] : ['NAME', 'VIRTUAL HOSTS']];
   for (const rc of selectRoutes(d, f)) {
-    const name = str(rc, 'name');
-    const pre = opts.includeConfigType ? [`route/${name}`] : [];
+    const name = (opts.includeConfigType ? 'route/' : '') + str(rc, 'name');
     if (!f.verbose) {
-      rows.push([...pre, name, String(arr(rc, 'virtual_hosts').length)]);
+      rows.push([name, String(arr(rc, 'virtual_hosts').length)]);
       continue;
     }
     for (const vh of arr(rc, 'virtual_hosts')) {
@@ -359,9 +358,9 @@ export function routeTable(d: DumpInput, f: RouteFilter = {}, opts: TableOptions
       const routes = arr(vh, 'routes');
       for (const r of routes) {
         if (routeCluster(r) === 'PassthroughCluster') continue;
-        rows.push([...pre, name, str(vh, 'name'), domains, describeRouteMatch(field(r, 'match')), describeManagement(field(r, 'metadata'))]);
+        rows.push([name, str(vh, 'name'), domains, describeRouteMatch(field(r, 'match')), describeManagement(field(r, 'metadata'))]);
       }
-      if (routes.length === 0) rows.push([...pre, name, str(vh, 'name'), domains, '/*', '404']);
+      if (routes.length === 0) rows.push([name, str(vh, 'name'), domains, '/*', '404']);
     }
   }
   return tabwrite(rows, 5);
@@ -430,11 +429,12 @@ export function selectEndpoints(d: DumpInput, f: EndpointFilter = {}): Obj[] {
   return sortBySubsetKey(list, (c) => str(c, 'cluster_name'));
 }
 
-export function endpointTable(d: DumpInput, f: EndpointFilter = {}): string {
+export function endpointTable(d: DumpInput, f: EndpointFilter = {}, opts: TableOptions = {}): string {
   const rows: string[][] = [['NAME', 'STATUS', 'LOCALITY', 'CLUSTER']];
+  const prefix = opts.includeConfigType ? 'endpoint/' : '';
   for (const cla of selectEndpoints(d, f)) {
     for (const llb of arr(cla, 'endpoints')) {
-      for (const ep of arr(llb, 'lb_endpoints')) rows.push([endpointAddress(ep), healthStatus(ep), localityString(field(llb, 'locality')), str(cla, 'cluster_name')]);
+      for (const ep of arr(llb, 'lb_endpoints')) rows.push([prefix + endpointAddress(ep), healthStatus(ep), localityString(field(llb, 'locality')), str(cla, 'cluster_name')]);
     }
   }
   return tabwrite(rows, 5);
@@ -478,9 +478,9 @@ export function secretRows(d: DumpInput, now: Date = new Date()): SecretRow[] {
 export function secretTable(d: DumpInput, now: Date = new Date(), opts: TableOptions = {}): string {
   const dump = asDump(d);
   if (!dump.secrets.some((s) => s.state === 'active' || s.state === 'warming')) return 'No active or warming secrets found.\n';
-  const lead = opts.includeConfigType ? ['NAME'] : [];
-  const rows: string[][] = [[...lead, 'RESOURCE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE']];
-  for (const r of secretRows(dump, now)) rows.push([...(opts.includeConfigType ? [`secret/${r.name}`] : []), r.name, r.type, r.status, String(r.valid), r.serial, r.notAfter, r.notBefore]);
+  // Like routes, `all` prefixes the name column in place rather than adding one.
+  const rows: string[][] = [['RESOURCE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE']];
+  for (const r of secretRows(dump, now)) rows.push([(opts.includeConfigType ? 'secret/' : '') + r.name, r.type, r.status, String(r.valid), r.serial, r.notAfter, r.notBefore]);
   return tabwrite(rows, 5);
 }
 
@@ -490,14 +490,54 @@ export interface AllFilters {
   cluster?: ClusterFilter;
   listener?: ListenerFilter;
   route?: RouteFilter;
+  endpoint?: EndpointFilter;
   now?: Date;
 }
 
-/** `proxy-config all`: each table with a leading NAME column, separated by a blank line. */
+/**
+ * The versions istioctl reads from the bootstrap's node: ISTIO_VERSION and
+ * ISTIO_PROXY_SHA (after its "name:" prefix) from the metadata, and Envoy's
+ * version from user_agent_build_version with its label, status, type and TLS
+ * library. Null when the dump has no bootstrap.
+ */
+export function bootstrapSummary(d: DumpInput): string | null {
+  const node = obj(asDump(d).bootstrap, 'node');
+  if (!node) return null;
+  const meta = obj(node, 'metadata');
+  const istio = str(meta, 'ISTIO_VERSION');
+  const sha = str(meta, 'ISTIO_PROXY_SHA');
+  const build = obj(node, 'user_agent_build_version');
+  const v = obj(build, 'version');
+  const bm = obj(build, 'metadata');
+  let envoy = `${num(v, 'major_number')}.${num(v, 'minor_number')}.${num(v, 'patch')}`;
+  for (const [key, sep] of [['build.label', '-'], ['revision.status', '/'], ['build.type', '/'], ['ssl.version', '/']] as const) {
+    if (bm && key in bm) envoy += sep + String(bm[key] ?? '');
+  }
+  const rows: string[][] = [];
+  if (istio) rows.push(['Istio Version:', istio]);
+  if (sha) rows.push(['Istio Proxy Version:', sha.includes(':') ? sha.split(':')[1]! : sha]);
+  rows.push(['Envoy Version:', envoy]);
+  return tabwrite(rows, 1);
+}
+
+/**
+ * `proxy-config all`: the bootstrap's versions, then clusters, listeners,
+ * routes, secrets and endpoints, every row named `<type>/<name>` and a blank
+ * line between the sections (the order of istioctl's PrintFullSummary).
+ */
 export function allTables(d: DumpInput, f: AllFilters = {}): string {
   const dump = asDump(d);
   const o = { includeConfigType: true };
-  return [clusterTable(dump, f.cluster, o), listenerTable(dump, f.listener, o), routeTable(dump, f.route, o), secretTable(dump, f.now, o)].join('\n');
+  // istioctl's --verbose defaults to true for `all` too: the wide listener and route tables.
+  const parts = [
+    clusterTable(dump, f.cluster, o),
+    listenerTable(dump, { verbose: true, ...f.listener }, o),
+    routeTable(dump, { verbose: true, ...f.route }, o),
+    secretTable(dump, f.now, o),
+  ];
+  if (dump.endpoints) parts.push(endpointTable(dump, f.endpoint, o));
+  const head = bootstrapSummary(dump);
+  return [...(head === null ? [] : [head]), ...parts].join('\n');
 }
 
 // ---- -o json / -o yaml ---------------------------------------------------------
@@ -531,7 +571,12 @@ export function toIstioctlJson(items: unknown[]): string {
   );
 }
 
-/** `-o yaml`: sigs.k8s.io/yaml JSONToYAML (sorted keys, 2-space indent). */
+/** sigs.k8s.io/yaml JSONToYAML: sorted keys, 2-space indent, sequences not indented. */
+export function jsonToYaml(value: unknown): string {
+  return yamlStringify(value, { sortMapEntries: true, indent: 2, indentSeq: false, lineWidth: 0, singleQuote: true });
+}
+
+/** `-o yaml` of selected resources, as istioctl prints them (protojson names, then JSONToYAML). */
 export function toIstioctlYaml(items: unknown[]): string {
-  return yamlStringify(items.map(toCamel), { sortMapEntries: true, indent: 2, indentSeq: false, lineWidth: 0, singleQuote: true }) + '\n';
+  return jsonToYaml(items.map(toCamel)) + '\n';
 }

@@ -6,6 +6,7 @@ import { readConfigDump } from '../../analyzer/configdump/model.ts';
 import { loadMesh, podOf } from './simulate.ts';
 import {
   allTables,
+  jsonToYaml,
   clusterTable,
   endpointTable,
   listenerTable,
@@ -120,7 +121,9 @@ export function registerProxyConfig(program: Command, _setExit: SetExit): void {
         case 'secrets':
           return short ? write(secretTable(dump)) : raw(dump.secrets.map((s) => s.value));
         default:
-          return short ? write(allTables(dump, { cluster: cf, listener: lf, route: rf })) : raw([...selectClusters(dump, cf), ...selectListeners(dump, lf), ...selectRoutes(dump, rf)]);
+          if (short) return write(allTables(dump, { cluster: cf, listener: lf, route: rf, endpoint: ef }));
+          // istioctl prints the whole dump for `all -o json|yaml`, as read (no filters).
+          return write(o.output === 'yaml' ? jsonToYaml(source ?? JSON.parse(text)) + '\n' : (source ? JSON.stringify(source, null, 2) : text).trimEnd() + '\n');
       }
     });
 }
