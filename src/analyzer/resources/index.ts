@@ -70,7 +70,8 @@ export function runRules(model: ResourceModel, rules: Rule[] = resourceRules): F
       findings.push(f);
     }
   }
-  return findings.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.code.localeCompare(b.code));
+  // localeCompare is slow: only call it when the files differ (most findings share one file).
+  return findings.sort((a, b) => (a.file === b.file ? 0 : (a.file ?? '').localeCompare(b.file ?? '')) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.code.localeCompare(b.code));
 }
 
 export function analyzeResourceTexts(files: { name: string; text: string }[], rules?: Rule[]): ResourceAnalysis {

@@ -227,6 +227,7 @@ export class ResourceModel {
   private readonly wildcardHosts: RegistryHost[] = [];
   private readonly workloadsByNs = new Map<string, Workload[]>();
   private readonly servicesByNs = new Map<string, KubeService[]>();
+  private gatewayIndex: Map<string, Resource> | undefined;
 
   constructor(resources: Resource[], problems: ReadProblem[] = []) {
     this.resources = resources;
@@ -335,7 +336,14 @@ export class ResourceModel {
       name = parts[0] ?? ref;
       ns = parts[1] ?? fromNs;
     }
-    return this.ofKind('Gateway').find((g) => g.name === name && g.namespace === ns);
+    if (!this.gatewayIndex) {
+      this.gatewayIndex = new Map();
+      for (const g of this.ofKind('Gateway')) {
+        const key = `${g.namespace}/${g.name}`;
+        if (!this.gatewayIndex.has(key)) this.gatewayIndex.set(key, g); // the first one wins, as before
+      }
+    }
+    return this.gatewayIndex.get(`${ns}/${name}`);
   }
 
   /** The proxy config a workload gets: mesh `defaultConfig` overlaid by its `proxy.istio.io/config` annotation. */

@@ -3,6 +3,7 @@
 // can point the editor at the exact line and column. Never throws: a document
 // that does not parse becomes a problem with its position, the rest is kept.
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isNode, type Node } from 'yaml';
+import { readFast } from './fast-read.ts';
 
 export interface Position {
   line: number;
@@ -61,65 +62,82 @@ function nodeAt(root: Node, path: FieldPath): Node {
   return best;
 }
 
-function makeLocator(root: Node | null, lc: LineCounter, fallback: number): (path: FieldPath) => Position {
-  return (path) => {
-    const node = root ? nodeAt(root, path) : null;
-    const offset = node?.range?.[0] ?? fallback;
-    const p = lc.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
-}
-
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Reads every object from one file's text. */
-export function readManifests(file: string, text: string): ReadResult {
+/** One parsed document, whichever reader produced it. */
+export interface ParsedDocument {
+  value: unknown;
+  /** Offset of the document's content in the file. */
+  start: number;
+  /** Offset of the field at `path`, or of the nearest enclosing field that exists. */
+  offsetOf(path: FieldPath): number;
+}
+
+/** Adds one parsed document's objects (a `kind: List` gives one per item) or its problem. */
+function collectDocument(file: string, index: number, doc: ParsedDocument, linePos: (offset: number) => Position, result: ReadResult): void {
+  const { value, start } = doc;
+  const locator = (prefix: FieldPath) => (path: FieldPath) => linePos(doc.offsetOf(prefix.length ? [...prefix, ...path] : path));
+  if (!isObj(value)) {
+    result.problems.push({ file, ...linePos(start), message: 'document is not a mapping (expected an object with apiVersion and kind)' });
+    return;
+  }
+  if (value.kind === 'List' && Array.isArray(value.items)) {
+    value.items.forEach((item, i) => {
+      if (!isObj(item)) {
+        result.problems.push({ file, ...linePos(doc.offsetOf(['items', i])), message: `List item ${i} is not an object` });
+        return;
+      }
+      result.objects.push({ data: item, file, document: index, locate: locator(['items', i]) });
+    });
+    return;
+  }
+  result.objects.push({ data: value, file, document: index, locate: locator([]) });
+}
+
+/** Reads with the `yaml` package: the reference reader, and the one that reports YAML errors. */
+export function readWithYaml(file: string, text: string): ReadResult {
   const lc = new LineCounter();
-  const objects: SourceObject[] = [];
-  const problems: ReadProblem[] = [];
+  const linePos = (offset: number): Position => {
+    const p = lc.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  const result: ReadResult = { objects: [], problems: [] };
   const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, strict: false });
-  const list = Array.isArray(docs) ? docs : [];
-  list.forEach((doc, index) => {
+  (Array.isArray(docs) ? docs : []).forEach((doc, index) => {
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
-        const p = lc.linePos(err.pos[0]);
-        problems.push({ file, line: p.line, column: p.col, message: err.message.split('\n')[0] ?? err.message });
+        result.problems.push({ file, ...linePos(err.pos[0]), message: err.message.split('\n')[0] ?? err.message });
       }
       return;
     }
     const root = doc.contents;
-    if (!root) return; // empty document (e.g. a trailing `---`)
+    // An empty document (a trailing `---`, or one with only comments): `yaml` gives it an empty scalar.
+    if (!root || (isScalar(root) && root.source === '' && !root.tag && !root.anchor)) return;
+    const start = root.range?.[0] ?? 0;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (err) {
-      const p = lc.linePos(root.range?.[0] ?? 0);
-      problems.push({ file, line: p.line, column: p.col, message: (err as Error).message });
+      result.problems.push({ file, ...linePos(start), message: (err as Error).message });
       return;
     }
-    const start = root.range?.[0] ?? 0;
-    if (!isObj(value)) {
-      const p = lc.linePos(start);
-      problems.push({ file, line: p.line, column: p.col, message: 'document is not a mapping (expected an object with apiVersion and kind)' });
-      return;
-    }
-    if (value.kind === 'List' && Array.isArray(value.items)) {
-      value.items.forEach((item, i) => {
-        const itemRoot = nodeAt(root, ['items', i]);
-        if (!isObj(item)) {
-          const p = lc.linePos(itemRoot.range?.[0] ?? start);
-          problems.push({ file, line: p.line, column: p.col, message: `List item ${i} is not an object` });
-          return;
-        }
-        objects.push({ data: item, file, document: index, locate: makeLocator(itemRoot, lc, start) });
-      });
-      return;
-    }
-    objects.push({ data: value, file, document: index, locate: makeLocator(root, lc, start) });
+    collectDocument(file, index, { value, start, offsetOf: (path) => nodeAt(root, path).range?.[0] ?? start }, linePos, result);
   });
-  return { objects, problems };
+  return result;
+}
+
+/**
+ * Reads every object from one file's text. The fast reader (fast-read.ts) goes
+ * first; a file it cannot map exactly (a YAML error, anchors, tags…) is read with `yaml`.
+ */
+export function readManifests(file: string, text: string): ReadResult {
+  const fast = readFast(text);
+  if (!fast) return readWithYaml(file, text);
+  const result: ReadResult = { objects: [], problems: [] };
+  for (const { index, doc } of fast.documents) collectDocument(file, index, doc, fast.linePos, result);
+  return result;
 }
 
 /** Reads an embedded YAML/JSON string (a ConfigMap's `mesh` key, an annotation) without positions. */

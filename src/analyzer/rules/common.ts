@@ -84,14 +84,26 @@ export function gatewayWorkloads(model: ResourceModel, gw: Resource): Workload[]
   return model.workloadsMatching(null, sel);
 }
 
+const gatewayPods = new WeakMap<ResourceModel, Map<Resource, Set<Workload>>>();
+
+/** The pods of a gateway as a set, computed once per model (rules compare gateways pairwise). */
+function gatewayWorkloadSet(model: ResourceModel, gw: Resource): Set<Workload> {
+  let byGateway = gatewayPods.get(model);
+  if (!byGateway) gatewayPods.set(model, (byGateway = new Map()));
+  let set = byGateway.get(gw);
+  if (!set) byGateway.set(gw, (set = new Set(gatewayWorkloads(model, gw))));
+  return set;
+}
+
 /** Do two gateways serve the same pods? Same selector, or a known pod selected by both. */
 export function gatewaysShareWorkload(model: ResourceModel, a: Resource, b: Resource): boolean {
   const sa = gatewaySelector(a);
   const sb = gatewaySelector(b);
   const same = Object.keys(sa).length === Object.keys(sb).length && Object.entries(sa).every(([k, v]) => sb[k] === v);
   if (same) return true;
-  const wa = new Set(gatewayWorkloads(model, a));
-  return gatewayWorkloads(model, b).some((w) => wa.has(w));
+  const wa = gatewayWorkloadSet(model, a);
+  for (const w of gatewayWorkloadSet(model, b)) if (wa.has(w)) return true;
+  return false;
 }
 
 /** Does a VirtualService bind to this gateway? (`ns/name`, or a short name in the VS namespace) */

@@ -5,7 +5,7 @@
 // unreachable (IST0130). Broader-but-not-identical earlier matches are OPS312's job.
 import type { Report, Rule } from './rule.ts';
 import { t } from './rule.ts';
-import type { Resource } from '../resources/model.ts';
+import type { Resource, ResourceModel } from '../resources/model.ts';
 import { arr, obj, str } from '../resources/values.ts';
 
 /** A canonical text for a match object (key order does not matter). */
@@ -19,6 +19,17 @@ interface Found { unreachable: Report[]; ineffective: Report[] }
 
 function ruleName(rule: Record<string, unknown>, i: number): string {
   return str(rule.name) ?? String(i);
+}
+
+// IST0130 and IST0131 come from the same walk: do it once per VirtualService of a model.
+const analyzed = new WeakMap<ResourceModel, Map<Resource, Found>>();
+
+function analyzedRules(model: ResourceModel, vs: Resource): Found {
+  let byVs = analyzed.get(model);
+  if (!byVs) analyzed.set(model, (byVs = new Map()));
+  let found = byVs.get(vs);
+  if (!found) byVs.set(vs, (found = analyzeRules(vs)));
+  return found;
 }
 
 export function analyzeRules(vs: Resource): Found {
@@ -62,7 +73,7 @@ export const unreachableRule: Rule = {
     explanation: t('Envoy tries routes in order and stops at the first match; this rule can never be reached.', 'Envoy 按顺序匹配路由并在第一条命中处停止；这条规则永远不会被命中。'),
     chapter,
   },
-  check: (model) => model.ofKind('VirtualService').flatMap((vs) => analyzeRules(vs).unreachable),
+  check: (model) => model.ofKind('VirtualService').flatMap((vs) => analyzedRules(model, vs).unreachable),
 };
 
 export const ineffectiveMatch: Rule = {
@@ -75,5 +86,5 @@ export const ineffectiveMatch: Rule = {
     explanation: t('An earlier rule has exactly the same match, so this one never applies.', '前面的规则已有完全相同的 match，这一项永远不会生效。'),
     chapter,
   },
-  check: (model) => model.ofKind('VirtualService').flatMap((vs) => analyzeRules(vs).ineffective),
+  check: (model) => model.ofKind('VirtualService').flatMap((vs) => analyzedRules(model, vs).ineffective),
 };

@@ -4,6 +4,7 @@
 // ("must have more than 0 chains"), so the port refuses connections. HTTP servers
 // differ: they stay up and answer 404. Hosts are not compared (TCP ignores them).
 import type { Report, Rule } from './rule.ts';
+import type { Resource } from '../resources/model.ts';
 import { t } from './rule.ts';
 import { gatewayServers, vsBindsGateway } from './common.ts';
 import { arr, num, obj, str } from '../resources/values.ts';
@@ -20,11 +21,12 @@ export const rule: Rule = {
   check(model) {
     const out: Report[] = [];
     for (const gw of model.ofKind('Gateway')) {
-      const bound = model.ofKind('VirtualService').filter((vs) => vsBindsGateway(model, vs, gw));
+      let bound: Resource[] | undefined; // only looked up for gateways with a TCP/TLS server
       for (const s of gatewayServers(gw)) {
         const mode = str(s.tls.mode) ?? '';
         const section = s.protocol === 'TCP' || s.protocol === 'MONGO' || s.protocol === 'MYSQL' || s.protocol === 'REDIS' ? 'tcp' : s.protocol === 'TLS' && mode === 'PASSTHROUGH' ? 'tls' : null;
         if (!section || s.port === undefined) continue;
+        bound ??= model.ofKind('VirtualService').filter((vs) => vsBindsGateway(model, vs, gw));
         const routed = bound.some((vs) => arr(vs.spec[section]).some((r) => {
           const matches = arr(obj(r).match);
           return matches.length === 0 || matches.some((m) => num(obj(m).port) === undefined || num(obj(m).port) === s.port);

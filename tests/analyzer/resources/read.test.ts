@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readManifests } from '../../../src/analyzer/resources/read.ts';
+import { readManifests, readWithYaml } from '../../../src/analyzer/resources/read.ts';
 import { modelFromTexts } from '../../../src/analyzer/resources/index.ts';
 
 describe('readManifests', () => {
@@ -74,6 +74,14 @@ metadata:
     expect(r.problems.length).toBeGreaterThan(0);
     expect(r.problems[0]!.line).toBeGreaterThanOrEqual(9);
     expect(r.problems[0]!.line).toBeLessThanOrEqual(10);
+  });
+
+  it('skips empty documents: a leading or trailing `---`, or one with only comments', () => {
+    const text = '---\n# generated\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n';
+    const r = readManifests('ns.yaml', text);
+    expect(r.problems).toEqual([]);
+    expect(r.objects).toHaveLength(1);
+    expect(readWithYaml('ns.yaml', text).problems).toEqual([]);
   });
 
   it('never throws on garbage', () => {
