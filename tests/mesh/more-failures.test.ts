@@ -62,16 +62,15 @@ describe('503 UC connection_termination: the app closed an idle pooled connectio
     expect(failed[0]!.outcome!.client.body).toBe('upstream connect error or disconnect/reset before headers. reset reason: connection termination');
   });
   it('fix: retryOn with reset retries on a new connection (the default policy does not)', () => {
+    // `reset` is the condition that matters; 503 (a status code) is kept from Istio's default.
     const vs = `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: legacy, namespace: demo}
 spec:
   hosts: [legacy]
   http:
-  - route: [{destination: {host: legacy}}]
-    retries:
-      attempts: 3
-      retryOn: reset,connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes
+  - retries: {retryOn: 'connect-failure,503,reset', attempts: 3}
+    route: [{destination: {host: legacy}}]
 `;
     const m = meshOf(LEGACY, vs);
     const from = m.pod('demo/toolbox')!;
@@ -96,53 +95,54 @@ spec:
   });
 });
 
-// Guide chapter tls-wrong-sni: Browser → ingress gateway (foo.bar.org) → external dev.bar.org.
+// Guide chapter tls-wrong-sni, own names: shopper → ingress gateway (www.shop-demo.example)
+// → external payment provider (pay.shop-demo.example).
 const SNI = (drTls: string) => `apiVersion: networking.istio.io/v1
 kind: Gateway
-metadata: {name: bar-org, namespace: demo}
+metadata: {name: storefront, namespace: demo}
 spec:
   selector: {istio: ingressgateway}
   servers:
-  - port: {number: 443, name: https, protocol: HTTPS}
-    hosts: [foo.bar.org]
-    tls: {mode: SIMPLE, credentialName: foo-cert}
+  - hosts: [www.shop-demo.example]
+    tls: {credentialName: shop-demo-cert, mode: SIMPLE}
+    port: {protocol: HTTPS, number: 443, name: https}
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
-metadata: {name: nginx-vs-dev, namespace: demo}
+metadata: {name: storefront-payments, namespace: demo}
 spec:
-  gateways: [demo/bar-org]
-  hosts: [foo.bar.org]
+  hosts: [www.shop-demo.example]
+  gateways: [demo/storefront]
   http:
-  - match: [{uri: {prefix: /api/test}}]
-    route: [{destination: {host: dev.bar.org, port: {number: 443}}}]
+  - match: [{uri: {prefix: /charge}}]
+    route: [{destination: {port: {number: 443}, host: pay.shop-demo.example}}]
 ---
 apiVersion: networking.istio.io/v1
 kind: ServiceEntry
-metadata: {name: dev-test, namespace: demo}
+metadata: {name: payment-provider, namespace: demo}
 spec:
-  hosts: [dev.bar.org]
+  hosts: [pay.shop-demo.example]
+  ports: [{number: 443, name: https, protocol: HTTPS}]
   location: MESH_EXTERNAL
-  ports: [{name: https, number: 443, protocol: HTTPS}]
   resolution: DNS
 ---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
-metadata: {name: dev-test, namespace: demo}
+metadata: {name: payment-provider, namespace: demo}
 spec:
-  host: dev.bar.org
+  host: pay.shop-demo.example
   trafficPolicy:
     tls: ${drTls}
 ---
 apiVersion: opslab.dev/v1
 kind: AppBehavior
-metadata: {name: dev-bar-org, namespace: demo}
+metadata: {name: payment-provider, namespace: demo}
 spec:
-  hosts: [dev.bar.org]
-  tls: {serverNames: [dev.bar.org]}
-  responses: [{prefix: /, status: 200, body: dev-api}]
+  hosts: [pay.shop-demo.example]
+  tls: {serverNames: [pay.shop-demo.example]}
+  responses: [{prefix: /, status: 200, body: charge-accepted}]
 `;
-const viaGateway = ['curl', '-s', '--resolve', 'foo.bar.org:443:istio-ingressgateway.istio-system', 'https://foo.bar.org/api/test'];
+const viaGateway = ['curl', '-s', '--resolve', 'www.shop-demo.example:443:istio-ingressgateway.istio-system', 'https://www.shop-demo.example/charge'];
 
 describe('TLS origination with the wrong SNI: 503 UC at the gateway (guide: tls-wrong-sni)', () => {
   it('without sni the gateway sends the downstream name and the handshake fails', () => {
@@ -150,44 +150,46 @@ describe('TLS origination with the wrong SNI: 503 UC at the gateway (guide: tls-
     const r = m.curl(m.pod('demo/toolbox')!, viaGateway);
     expect(r.outcome!.client.status).toBe(503);
     const gw = r.outcome!.hops.find((h) => h.direction === 'gateway')!.entry;
-    // Guide: response_flags UC, upstream_cluster outbound|443||dev.bar.org, requested_server_name foo.bar.org.
+    // As in the guide's log: flag UC, the external host's cluster, and the gateway's own host as SNI.
     expect(gw.response_flags).toEqual(['UC']);
-    expect(gw.upstream_cluster).toBe('outbound|443||dev.bar.org');
-    expect(gw.requested_server_name).toBe('foo.bar.org');
+    expect(gw.upstream_cluster).toBe('outbound|443||pay.shop-demo.example');
+    expect(gw.requested_server_name).toBe('www.shop-demo.example');
     expect(gw.upstream_transport_failure_reason).toMatch(/HANDSHAKE_FAILURE/);
   });
   it('fix: sni in the DestinationRule', () => {
-    const m = meshOf(SNI('{mode: SIMPLE, sni: dev.bar.org}'));
+    const m = meshOf(SNI('{mode: SIMPLE, sni: pay.shop-demo.example}'));
     const r = m.curl(m.pod('demo/toolbox')!, viaGateway);
     expect(r.outcome!.client.status).toBe(200);
-    expect(r.outcome!.client.body).toBe('dev-api');
+    expect(r.outcome!.client.body).toBe('charge-accepted');
   });
 });
 
 // Guide chapter external-name-service-highjacks (istio/istio#20703).
-const HTTPBIN = `apiVersion: opslab.dev/v1
+// The pod calls a weather API; an ExternalName Service in another namespace points at a CDN.
+const EXTERNAL_SITES = `apiVersion: opslab.dev/v1
 kind: AppBehavior
-metadata: {name: httpbin-org, namespace: demo}
+metadata: {name: weather-api, namespace: demo}
 spec:
-  hosts: [httpbin.org]
-  tls: {serverNames: [httpbin.org]}
-  responses: [{prefix: /, status: 200, body: httpbin}]
+  hosts: [api.weather-demo.example]
+  tls: {serverNames: [api.weather-demo.example]}
+  responses: [{prefix: /, status: 200, body: forecast}]
 ---
 apiVersion: opslab.dev/v1
 kind: AppBehavior
-metadata: {name: bing-com, namespace: demo}
+metadata: {name: cdn, namespace: demo}
 spec:
-  hosts: [bing.com]
-  tls: {serverNames: [bing.com, "*.bing.com"]}
+  hosts: [cdn.assets-demo.example]
+  tls: {serverNames: [cdn.assets-demo.example, "*.cdn.assets-demo.example"]}
 `;
 const EXTNAME = (port: number) => `apiVersion: v1
 kind: Service
-metadata: {name: my-externalname, namespace: default}
+metadata: {name: assets-cdn, namespace: default}
 spec:
   type: ExternalName
-  externalName: bing.com
+  externalName: cdn.assets-demo.example
   ports: [{port: ${port}, targetPort: ${port}}]
 `;
+const weather = ['curl', '-sI', 'https://api.weather-demo.example'];
 
 // The guide reproduced it on Istio 1.11.4; from 1.21 ExternalName is an alias (ENABLE_EXTERNAL_NAME_ALIAS
 // default on, Istio 1.21 upgrade notes) and the port is no longer captured.
@@ -204,24 +206,24 @@ spec:
 `;
 
 describe('ExternalName Service takes over its port for passthrough traffic (guide: external-name-service-highjacks)', () => {
-  it('Istio 1.11: https://httpbin.org lands on bing.com: curl (60), log names the ExternalName cluster', () => {
-    const m = meshOf(HTTPBIN + ISTIOD('1.11.4'), EXTNAME(443));
-    const r = m.curl(m.pod('demo/toolbox')!, ['curl', '-sI', 'https://httpbin.org']);
-    // Guide: `curl: (60) SSL: no alternative certificate subject name matches target host name 'httpbin.org'`
+  it('Istio 1.11: the weather API call lands on the CDN: curl (60), log names the ExternalName cluster', () => {
+    const m = meshOf(EXTERNAL_SITES + ISTIOD('1.11.4'), EXTNAME(443));
+    const r = m.curl(m.pod('demo/toolbox')!, weather);
+    // curl exit 60: the certificate that comes back is the CDN's, not one for the host asked for.
     expect(r.exitCode).toBe(60);
     const e = r.outcome!.hops[0]!.entry;
-    expect(e.upstream_cluster).toBe('outbound|443||my-externalname.default.svc.cluster.local');
-    expect(e.requested_server_name).toBe('httpbin.org');
+    expect(e.upstream_cluster).toBe('outbound|443||assets-cdn.default.svc.cluster.local');
+    expect(e.requested_server_name).toBe('api.weather-demo.example');
     expect(e.method).toBeNull();
   });
   it('Istio 1.24 (alias semantics): no capture, PassthroughCluster', () => {
-    const m = meshOf(HTTPBIN + ISTIOD('1.24.2'), EXTNAME(443));
-    const r = m.curl(m.pod('demo/toolbox')!, ['curl', '-sI', 'https://httpbin.org']);
+    const m = meshOf(EXTERNAL_SITES + ISTIOD('1.24.2'), EXTNAME(443));
+    const r = m.curl(m.pod('demo/toolbox')!, weather);
     expect(r.outcome!.hops[0]!.entry.upstream_cluster).toBe('PassthroughCluster');
   });
   it('fix: another port for the ExternalName Service → PassthroughCluster', () => {
-    const m = meshOf(HTTPBIN + ISTIOD('1.11.4'), EXTNAME(8443));
-    const r = m.curl(m.pod('demo/toolbox')!, ['curl', '-sI', 'https://httpbin.org']);
+    const m = meshOf(EXTERNAL_SITES + ISTIOD('1.11.4'), EXTNAME(8443));
+    const r = m.curl(m.pod('demo/toolbox')!, weather);
     expect(r.exitCode).toBe(0);
     expect(r.outcome!.client.status).toBe(200);
     expect(r.outcome!.hops[0]!.entry.upstream_cluster).toBe('PassthroughCluster');
@@ -304,9 +306,9 @@ metadata: {name: ${name}, namespace: default}
 spec:
   selector: {istio: ingressgateway}
   servers:
-  - hosts: ${hosts}
-    port: {name: https, number: 443, protocol: HTTPS}
-    tls: {credentialName: example-credential, mode: SIMPLE}
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ${hosts}
+    tls: {mode: SIMPLE, credentialName: shop-demo-cert}
 `;
 const OUTSIDE = `apiVersion: v1
 kind: Pod
@@ -317,21 +319,21 @@ spec:
 const https = (host: string) => ['curl', '-s', '--resolve', `${host}:443:istio-ingressgateway.istio-system`, `https://${host}`];
 
 describe('two Gateways with the same TLS host on one port: the later server is rejected', () => {
-  it('test2 is skipped; its other host gets a reset handshake (curl 35), test1 still answers', () => {
-    const m = meshOf(OUTSIDE + TLS_GW('test1', '[test1.example.com]') + TLS_GW('test2', '[test1.example.com, test2.example.com]'));
+  it('shop-pay is skipped; its other host gets a reset handshake (curl 35), shop-front still answers', () => {
+    const m = meshOf(OUTSIDE + TLS_GW('shop-front', '[www.shop-demo.example]') + TLS_GW('shop-pay', '[pay.shop-demo.example, www.shop-demo.example]'));
     const from = m.pod('default/outside')!;
     const gw = m.sim.config(m.pod('istio-system/istio-ingressgateway')!)!;
-    expect(gw.rejected.map((r) => [r.gateway, r.duplicates])).toEqual([['default/test2', ['test1.example.com']]]);
-    const bad = m.curl(from, https('test2.example.com'));
+    expect(gw.rejected.map((r) => [r.gateway, r.duplicates])).toEqual([['default/shop-pay', ['www.shop-demo.example']]]);
+    const bad = m.curl(from, https('pay.shop-demo.example'));
     expect(bad.exitCode).toBe(35);
-    // Guide: test1 answers 404 (no VirtualService routes it).
-    expect(m.curl(from, https('test1.example.com')).outcome!.client.status).toBe(404);
+    // As in the guide, the host of the accepted Gateway answers 404 (no VirtualService routes it).
+    expect(m.curl(from, https('www.shop-demo.example')).outcome!.client.status).toBe(404);
   });
-  it('fix: delete test1 → both hosts complete the handshake', () => {
-    const m = meshOf(OUTSIDE + TLS_GW('test2', '[test1.example.com, test2.example.com]'));
+  it('fix: delete shop-front → both hosts complete the handshake', () => {
+    const m = meshOf(OUTSIDE + TLS_GW('shop-pay', '[pay.shop-demo.example, www.shop-demo.example]'));
     const from = m.pod('default/outside')!;
-    expect(m.curl(from, https('test2.example.com')).outcome!.client.status).toBe(404);
-    expect(m.curl(from, https('test1.example.com')).outcome!.client.status).toBe(404);
+    expect(m.curl(from, https('pay.shop-demo.example')).outcome!.client.status).toBe(404);
+    expect(m.curl(from, https('www.shop-demo.example')).outcome!.client.status).toBe(404);
   });
 });
 
@@ -421,10 +423,13 @@ describe('the app calls out before its sidecar is ready: connection refused', ()
 
 // Guide chapter http-header-case: Envoy writes HTTP/1.1 header names in lower case
 // unless header_key_format (preserve_case) is set through an EnvoyFilter.
+// Proto names from Envoy's API; the options map is keyed by the message name.
+const HTTP_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+const PRESERVE_CASE_TYPE = 'type.googleapis.com/envoy.extensions.http.header_formatters.preserve_case.v3.PreserveCaseFormatterConfig';
 const PRESERVE = `---
 apiVersion: networking.istio.io/v1alpha3
 kind: EnvoyFilter
-metadata: {name: http-header-preserve-case, namespace: istio-system}
+metadata: {name: keep-header-case, namespace: istio-system}
 spec:
   configPatches:
   - applyTo: CLUSTER
@@ -432,15 +437,13 @@ spec:
       operation: MERGE
       value:
         typed_extension_protocol_options:
-          envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-            '@type': type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+          ${HTTP_OPTIONS}:
+            '@type': type.googleapis.com/${HTTP_OPTIONS}
             use_downstream_protocol_config:
               http_protocol_options:
+                # preserve_case records how each header name was spelled and writes it out the same way
                 header_key_format:
-                  stateful_formatter:
-                    name: preserve_case
-                    typed_config:
-                      '@type': type.googleapis.com/envoy.extensions.http.header_formatters.preserve_case.v3.PreserveCaseFormatterConfig
+                  stateful_formatter: {name: preserve_case, typed_config: {'@type': ${PRESERVE_CASE_TYPE}}}
 `;
 
 describe('header names lower-cased by Envoy', () => {

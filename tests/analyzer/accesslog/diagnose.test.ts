@@ -72,8 +72,8 @@ describe('who answered', () => {
 
 describe('TCP connections', () => {
   it('lines repeated by periodic flushing count as one connection', () => {
-    const line = '[2023-05-15T10:37:08.842Z] "- - -" 0 - - - "-" 3 0 - - "-" "-" "-" "-" "10.244.0.70:9080" outbound|9080||productpage.default.svc.cluster.local 10.244.0.72:41238 10.96.219.213:9080 10.244.0.72:53492 - -';
-    const other = line.replace('53492', '53500').replace('41238', '41240');
+    const line = '[2024-03-09T14:22:41.105Z] "- - -" 0 - - - "-" 48 0 - - "-" "-" "-" "-" "10.42.3.17:6379" outbound|6379||cache.shop.svc.cluster.local 10.42.1.8:50112 10.96.87.20:6379 10.42.1.8:38806 - -';
+    const other = line.replace('38806', '38810').replace('50112', '50116');
     const r = analyzeLogs([{ name: 'a', text: [line, line, line, other].join('\n') }]);
     expect(r.tcp).toEqual({ lines: 4, connections: 2, repeated_lines: 2 });
     expect(r.errors).toBe(0);

@@ -107,9 +107,9 @@ describe('mixed and damaged input', () => {
     expect(result.problems.map((p) => p.line)).toEqual([6]);
   });
   it('no leading timestamp (lines as quoted in docs)', () => {
-    const line = '"- - -" 0 - - - "-" 938 5606 1169 - "-" "-" "-" "-" "18.232.227.86:443" PassthroughCluster 172.24.0.10:42434 18.232.227.86:443 172.24.0.10:42432 - -';
+    const line = '"- - -" 0 - - - "-" 1204 7311 2045 - "-" "-" "-" "-" "203.0.113.50:443" PassthroughCluster 10.12.4.21:51876 203.0.113.50:443 10.12.4.21:51874 - -';
     const { entries } = readAccessLog(line);
-    expect(entries[0]).toMatchObject({ start_time: null, response_code: 0, bytes_received: 938, bytes_sent: 5606, duration: 1169, upstream_cluster: 'PassthroughCluster', downstream_local_address: '18.232.227.86:443' });
+    expect(entries[0]).toMatchObject({ start_time: null, response_code: 0, bytes_received: 1204, bytes_sent: 7311, duration: 2045, upstream_cluster: 'PassthroughCluster', downstream_local_address: '203.0.113.50:443' });
   });
   it('kubectl --timestamps prefix', () => {
     const { entries } = readAccessLog('2024-06-11T08:15:02.114567Z [2024-06-11T08:15:02.114Z] "GET / HTTP/1.1" 200 - via_upstream - "-" 0 1 1 1 "-" "x" "id-1" "a" "1.2.3.4:80" outbound|80||a.b.svc.cluster.local 1.1.1.1:1 2.2.2.2:80 1.1.1.1:2 - default');

@@ -10,11 +10,17 @@ import { readConfigDump } from '../../../src/analyzer/configdump/model.ts';
 const T = 'type.googleapis.com/envoy.admin.v3.';
 const HCM = 'envoy.filters.network.http_connection_manager';
 const TCP = 'envoy.filters.network.tcp_proxy';
+// @type of each filter's typed_config: the network-filter prefix plus the proto message.
+const NETWORK = 'type.googleapis.com/envoy.extensions.filters.network.';
+const HCM_TYPE = NETWORK + 'http_connection_manager.v3.HttpConnectionManager';
+const TCP_TYPE = NETWORK + 'tcp_proxy.v3.TcpProxy';
+// Key of a cluster's typed_extension_protocol_options for HTTP settings.
+const HTTP_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 type J = Record<string, unknown>;
 const sock = (address: string, port: number) => ({ socket_address: { address, port_value: port } });
 const listener = (name: string, address: string, port: number, extra: J = {}) => ({ name, address: sock(address, port), ...extra });
-const tcpChain = (cluster: string, match?: J) => ({ ...(match ? { filter_chain_match: match } : {}), filters: [{ name: TCP, typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', cluster } }] });
-const rdsChain = (route: string) => ({ filters: [{ name: HCM, typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', rds: { route_config_name: route } } }] });
+const tcpChain = (cluster: string, match?: J) => ({ ...(match ? { filter_chain_match: match } : {}), filters: [{ name: TCP, typed_config: { '@type': TCP_TYPE, cluster } }] });
+const rdsChain = (route: string) => ({ filters: [{ name: HCM, typed_config: { '@type': HCM_TYPE, rds: { route_config_name: route } } }] });
 const cla = (cluster: string, ...eps: [string, number, string][]) => ({ endpoint_config: { cluster_name: cluster, endpoints: eps.length ? [{ lb_endpoints: eps.map(([a, p, h]) => ({ endpoint: { address: sock(a, p) }, health_status: h })) }] : [] } });
 
 function build(p: { node?: string; cluster?: string; clusters?: J[]; warmingClusters?: J[]; listeners?: J[]; warmingListeners?: J[]; errorListeners?: J[]; routes?: J[]; endpoints?: J[] | null; secrets?: J[] }) {
@@ -153,8 +159,8 @@ describe('OPS213-216 balancing, header case, keepalive, internal redirect', () =
     expect(codes(build({ listeners: [listener('virtualOutbound', '0.0.0.0', 15001, { use_original_dst: true, connection_balance_config: { exact_balance: {} } })] }))).toContain('OPS213');
   });
   it('OPS214: header case on one side only', () => {
-    const hcmWithCase = { filters: [{ name: HCM, typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', http_protocol_options: { header_key_format: { proper_case_words: {} } }, rds: { route_config_name: '80' } } }] };
-    const clusterWithCase = eds('x', { typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { explicit_http_config: { http_protocol_options: { header_key_format: { proper_case_words: {} } } } } } });
+    const hcmWithCase = { filters: [{ name: HCM, typed_config: { '@type': HCM_TYPE, http_protocol_options: { header_key_format: { proper_case_words: {} } }, rds: { route_config_name: '80' } } }] };
+    const clusterWithCase = eds('x', { typed_extension_protocol_options: { [HTTP_OPTIONS]: { explicit_http_config: { http_protocol_options: { header_key_format: { proper_case_words: {} } } } } } });
     expect(codes(build({ clusters: [eds('x')], routes: [route('80', 'x')], listeners: [listener('l', '0.0.0.0', 80, { default_filter_chain: hcmWithCase })] }))).toContain('OPS214');
     expect(codes(build({ clusters: [clusterWithCase], routes: [route('80', 'x')], listeners: [listener('l', '0.0.0.0', 80, { default_filter_chain: hcmWithCase })] }))).not.toContain('OPS214');
   });
