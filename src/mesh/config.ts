@@ -88,8 +88,30 @@ export interface DCluster {
   source?: SourceRef;
   tls?: { mode: string; sni?: string };
   keepalive?: { time?: number; interval?: number; probes?: number };
+  /** DestinationRule outlierDetection, as istiod translates it (cluster_traffic_policy.go applyOutlierDetection). */
+  outlier?: OutlierSpec;
   /** Endpoints (EDS); null for clusters without EDS. */
   endpoints: DEndpoint[] | null;
+}
+
+/**
+ * Envoy's OutlierDetection as istiod writes it. Unset fields keep Envoy's
+ * defaults (outlier_detection.proto): consecutive_5xx 5 (enforced 100%),
+ * consecutive_gateway_failure 5 (enforced 0%: off), interval 10s,
+ * base_ejection_time 30s, max_ejection_percent 10. istiod always sets the
+ * panic threshold to minHealthPercent (0 = never panic) and turns the
+ * success-rate detector off.
+ */
+export interface OutlierSpec {
+  consecutive5xx?: number;
+  /** The deprecated `consecutiveErrors` maps here, with the 5xx detector off (istio/api#617). */
+  consecutiveGateway?: number;
+  enforce5xx?: boolean;
+  intervalMs?: number;
+  baseEjectionMs?: number;
+  maxEjectionPercent?: number;
+  minHealthPercent: number;
+  source: SourceRef;
 }
 
 export interface DListener {
@@ -123,9 +145,23 @@ export interface RejectedServer {
 /** How a proxy writes HTTP/1.1 header names (EnvoyFilter header_key_format). */
 export type HeaderCase = 'lower' | 'preserve' | 'proper';
 
+/** The Sidecar resource that narrows what a sidecar gets (egress hosts). */
+export interface SidecarScope {
+  sidecar: Resource;
+  /** `namespace/dnsName` patterns of all egress listeners. */
+  egressHosts: string[];
+  /** Registry hosts in scope (FQDNs). */
+  hosts: Set<string>;
+  source: SourceRef;
+}
+
 export interface ProxyConfig {
   pod: PodInstance;
   kind: 'sidecar' | 'router';
+  /** outboundTrafficPolicy of this proxy: the mesh's, or its Sidecar's. */
+  outboundPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** Set when a Sidecar resource limits this sidecar's outbound config. */
+  scope?: SidecarScope;
   listeners: DListener[];
   routes: DRouteConfig[];
   clusters: DCluster[];
@@ -183,13 +219,40 @@ export function destinationRuleFor(sc: Scenario, host: string, fromNs: string, h
   return drs.find((d) => d.namespace === fromNs) ?? drs.find((d) => d.namespace === hostNs) ?? drs.find((d) => d.namespace === sc.model.rootNamespace) ?? drs[0];
 }
 
-function trafficPolicyFor(dr: Resource, subsetIndex: number | null, port: number): { tls?: { mode: string; sni?: string }; keepalive?: DCluster['keepalive'] } {
-  const layers = [obj(dr.spec.trafficPolicy)];
-  if (subsetIndex !== null) layers.push(obj(obj(arr(dr.spec.subsets)[subsetIndex]).trafficPolicy));
-  const out: { tls?: { mode: string; sni?: string }; keepalive?: DCluster['keepalive'] } = {};
-  for (const tp of layers) {
-    const pls = arr(tp.portLevelSettings).map(obj).find((p) => num(obj(p.port).number) === port);
-    for (const layer of [tp, pls ?? {}]) {
+function outlierFrom(od: Record<string, unknown>, source: SourceRef): OutlierSpec {
+  const out: OutlierSpec = { minHealthPercent: num(od.minHealthPercent) ?? 0, source };
+  const legacy = num(od.consecutiveErrors);
+  if (legacy !== undefined && legacy > 0) {
+    out.consecutiveGateway = legacy;
+    out.enforce5xx = false;
+  }
+  const c5 = num(od.consecutive5xxErrors);
+  if (c5 !== undefined) {
+    out.consecutive5xx = c5;
+    out.enforce5xx = c5 > 0;
+  }
+  const gw = num(od.consecutiveGatewayErrors);
+  if (gw !== undefined) out.consecutiveGateway = gw;
+  const interval = parseDuration(od.interval);
+  const base = parseDuration(od.baseEjectionTime);
+  const max = num(od.maxEjectionPercent);
+  if (interval !== null) out.intervalMs = interval;
+  if (base !== null) out.baseEjectionMs = base;
+  if (max !== undefined && max > 0) out.maxEjectionPercent = max;
+  return out;
+}
+
+type TrafficPolicy = { tls?: { mode: string; sni?: string }; keepalive?: DCluster['keepalive']; outlier?: OutlierSpec };
+
+function trafficPolicyFor(dr: Resource, subsetIndex: number | null, port: number): TrafficPolicy {
+  const layers: { tp: Record<string, unknown>; path: (string | number)[] }[] = [{ tp: obj(dr.spec.trafficPolicy), path: ['spec', 'trafficPolicy'] }];
+  if (subsetIndex !== null) layers.push({ tp: obj(obj(arr(dr.spec.subsets)[subsetIndex]).trafficPolicy), path: ['spec', 'subsets', subsetIndex, 'trafficPolicy'] });
+  const out: TrafficPolicy = {};
+  for (const { tp, path } of layers) {
+    const plsIndex = arr(tp.portLevelSettings).map(obj).findIndex((p) => num(obj(p.port).number) === port);
+    const pls = plsIndex >= 0 ? obj(arr(tp.portLevelSettings)[plsIndex]) : null;
+    for (const [layer, at] of [[tp, path], [pls ?? {}, [...path, 'portLevelSettings', plsIndex]]] as const) {
+      if (layer.outlierDetection !== undefined) out.outlier = outlierFrom(obj(layer.outlierDetection), sourceOf(dr, [...at, 'outlierDetection']));
       const tls = obj(layer.tls);
       const mode = str(tls.mode);
       if (mode) {
@@ -249,6 +312,7 @@ function buildOutboundClusters(sc: Scenario, fromNs: string, services: OutboundS
         const c: DCluster = { ...base, name: clusterName('outbound', p.number, name, os.host), subset: name, source: sourceOf(dr, ['spec', 'subsets', i, 'name']), endpoints: type === 'EDS' ? endpointsFor(sc, os, p.number, labels) ?? [] : null };
         delete c.tls;
         delete c.keepalive;
+        delete c.outlier;
         Object.assign(c, trafficPolicyFor(dr, i, p.number));
         clusters.push(c);
       });
@@ -395,8 +459,65 @@ function vsForHost(vss: Resource[], host: string, sc: Scenario): Resource | unde
   return vss.find((vs) => strList(vs.spec.hosts).some((h) => hostCovers(resolveHost(h, vs.namespace, sc.model.domain), host)));
 }
 
+/**
+ * The Sidecar resource for a pod (Istio Sidecar docs): one in the pod's namespace
+ * whose workloadSelector matches, else the namespace's one without a selector,
+ * else the root namespace's one without a selector (the mesh-wide default).
+ */
+export function sidecarFor(sc: Scenario, pod: PodInstance): Resource | undefined {
+  const all = sc.model.ofKind('Sidecar');
+  const selectorOf = (r: Resource) => strMap(obj(r.spec.workloadSelector).labels);
+  return (
+    all.find((r) => r.namespace === pod.namespace && Object.keys(selectorOf(r)).length > 0 && selects(selectorOf(r), pod.labels)) ??
+    all.find((r) => r.namespace === pod.namespace && Object.keys(selectorOf(r)).length === 0) ??
+    all.find((r) => r.namespace === sc.model.rootNamespace && Object.keys(selectorOf(r)).length === 0)
+  );
+}
+
+/**
+ * Does an egress host `ns/dnsName` take this host? `*` = any namespace, `~` = none,
+ * `.` = the proxy's own namespace (also for the root namespace's default Sidecar,
+ * which istiod applies to each namespace as if it were declared there).
+ */
+function egressTakes(pattern: string, proxyNs: string, host: string, hostNs: string): boolean {
+  const slash = pattern.indexOf('/');
+  const ns = slash < 0 ? '*' : pattern.slice(0, slash);
+  const name = (slash < 0 ? pattern : pattern.slice(slash + 1)).toLowerCase();
+  if (ns === '~') return false;
+  if (ns !== '*' && (ns === '.' ? proxyNs : ns) !== hostNs) return false;
+  return name === '*' || hostCovers(name, host);
+}
+
+/**
+ * Narrows the outbound services to a Sidecar's egress hosts. A VirtualService in
+ * scope also brings the hosts its routes send to (istiod adds them so the routes
+ * have their clusters).
+ */
+function scopeServices(sc: Scenario, pod: PodInstance, services: OutboundService[]): { services: OutboundService[]; scope?: SidecarScope } {
+  const sidecar = sidecarFor(sc, pod);
+  if (!sidecar) return { services };
+  const egressHosts = arr(sidecar.spec.egress).flatMap((e) => strList(obj(e).hosts));
+  const takes = (host: string, ns: string) => egressHosts.some((p) => egressTakes(p, pod.namespace, host, ns));
+  const hosts = new Set(services.filter((os) => takes(os.host, os.namespace)).map((os) => os.host));
+  for (const vs of meshVirtualServices(sc, pod.namespace)) {
+    const vsHosts = strList(vs.spec.hosts).map((h) => resolveHost(h, vs.namespace, sc.model.domain));
+    if (!vsHosts.some((h) => takes(h, vs.namespace))) continue;
+    for (const h of arr(vs.spec.http).flatMap((x) => arr(obj(x).route)).concat(arr(vs.spec.tcp).flatMap((x) => arr(obj(x).route)))) {
+      hosts.add(resolveHost(str(obj(obj(h).destination).host) ?? '', vs.namespace, sc.model.domain));
+    }
+  }
+  return { services: services.filter((os) => hosts.has(os.host)), scope: { sidecar, egressHosts, hosts, source: sourceOf(sidecar, ['spec', 'egress']) } };
+}
+
+/** outboundTrafficPolicy: a Sidecar's own setting wins over the mesh's. */
+function outboundPolicyFor(sc: Scenario, pod: PodInstance): 'ALLOW_ANY' | 'REGISTRY_ONLY' {
+  const mode = str(obj(sidecarFor(sc, pod)?.spec.outboundTrafficPolicy).mode)?.toUpperCase();
+  return mode === 'REGISTRY_ONLY' || mode === 'ALLOW_ANY' ? mode : sc.mesh.outboundPolicy;
+}
+
 function sidecarConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
-  const services = outboundServices(sc, pod.namespace);
+  const { services, scope } = scopeServices(sc, pod, outboundServices(sc, pod.namespace));
+  const outboundPolicy = outboundPolicyFor(sc, pod);
   const clusters = buildOutboundClusters(sc, pod.namespace, services);
   const vss = meshVirtualServices(sc, pod.namespace);
   const listeners: DListener[] = [{ name: 'virtualOutbound', address: '0.0.0.0', port: 15001, kind: 'virtualOutbound' }];
@@ -430,7 +551,7 @@ function sidecarConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
       vhosts.push({ name: `${os.host}:${port}`, domains: domainsFor(os, port, pod.namespace), routes: r.length || !vs ? (r.length ? r : [defaultRoute(os.host, port)]) : [] });
     }
     vhosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    if (sc.mesh.outboundPolicy === 'ALLOW_ANY') vhosts.push({ name: 'allow_any', domains: ['*'], routes: [{ name: 'allow_any', match: { prefix: '/', headers: [] }, action: { kind: 'route', clusters: [{ name: 'PassthroughCluster', weight: 100 }], timeoutMs: 0, retry: null, fault: null } }] });
+    if (outboundPolicy === 'ALLOW_ANY') vhosts.push({ name: 'allow_any', domains: ['*'], routes: [{ name: 'allow_any', match: { prefix: '/', headers: [] }, action: { kind: 'route', clusters: [{ name: 'PassthroughCluster', weight: 100 }], timeoutMs: 0, retry: null, fault: null } }] });
     else vhosts.push({ name: 'block_all', domains: ['*'], routes: [{ name: 'block_all', match: { prefix: '/', headers: [] }, action: { kind: 'direct', status: 502, body: '' } }] });
     routes.push({ name: String(port), vhosts });
   }
@@ -447,7 +568,7 @@ function sidecarConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
   }
   clusters.push({ name: 'InboundPassthroughCluster', type: 'ORIGINAL_DST', direction: '', endpoints: null });
   listeners.push({ name: 'virtualInbound', address: '0.0.0.0', port: 15006, kind: 'virtualInbound', inbound });
-  return { pod, kind: 'sidecar', listeners, routes, clusters, rejected: [], headerCase: headerCaseFor(sc, pod) };
+  return { pod, kind: 'sidecar', outboundPolicy, ...(scope ? { scope } : {}), listeners, routes, clusters, rejected: [], headerCase: headerCaseFor(sc, pod) };
 }
 
 function gatewayConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
@@ -534,7 +655,7 @@ function gatewayConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
     if (!vhosts.length) vhosts.push({ name: `blackhole:${port}`, domains: ['*'], routes: [] });
     routes.push({ name: rdsName, vhosts });
   }
-  return { pod, kind: 'router', listeners, routes, clusters, rejected, headerCase: headerCaseFor(sc, pod) };
+  return { pod, kind: 'router', outboundPolicy: sc.mesh.outboundPolicy, listeners, routes, clusters, rejected, headerCase: headerCaseFor(sc, pod) };
 }
 
 /**

@@ -35,6 +35,24 @@ function clusterJson(c: DCluster): Json {
     if (c.keepalive.interval !== undefined) k.keepalive_interval = c.keepalive.interval;
     j.upstream_connection_options = { tcp_keepalive: k };
   }
+  if (c.outlier) {
+    // Field names and order of envoy.config.cluster.v3.OutlierDetection; only what istiod sets.
+    const o = c.outlier;
+    const od: Json = {};
+    if (o.consecutive5xx !== undefined) od.consecutive_5xx = o.consecutive5xx;
+    if (o.intervalMs !== undefined) od.interval = protoDuration(o.intervalMs);
+    if (o.baseEjectionMs !== undefined) od.base_ejection_time = protoDuration(o.baseEjectionMs);
+    if (o.maxEjectionPercent !== undefined) od.max_ejection_percent = o.maxEjectionPercent;
+    if (o.enforce5xx !== undefined) od.enforcing_consecutive_5xx = o.enforce5xx ? 100 : 0;
+    od.enforcing_success_rate = 0;
+    if (o.consecutiveGateway !== undefined) {
+      od.consecutive_gateway_failure = o.consecutiveGateway;
+      od.enforcing_consecutive_gateway_failure = o.consecutiveGateway > 0 ? 100 : 0;
+    }
+    j.outlier_detection = od;
+    // Proto JSON leaves out a zero value: a panic threshold of 0 prints as {}.
+    j.common_lb_config = { healthy_panic_threshold: o.minHealthPercent ? { value: o.minHealthPercent } : {} };
+  }
   return j;
 }
 
@@ -95,9 +113,9 @@ function tcpProxy(cluster: string, statPrefix = cluster): Json {
   return { name: TCP, typed_config: { '@type': `${T}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`, stat_prefix: statPrefix, cluster } };
 }
 
-function listenerJson(l: DListener, sc: Scenario): Json {
+function listenerJson(l: DListener, cfg: ProxyConfig): Json {
   const j: Json = { '@type': `${T}envoy.config.listener.v3.Listener`, name: l.name, address: { socket_address: { address: l.address, port_value: l.port } } };
-  const passthrough = sc.mesh.outboundPolicy === 'ALLOW_ANY' ? 'PassthroughCluster' : 'BlackHoleCluster';
+  const passthrough = cfg.outboundPolicy === 'ALLOW_ANY' ? 'PassthroughCluster' : 'BlackHoleCluster';
   switch (l.kind) {
     case 'virtualOutbound':
       j.filter_chains = [{ filter_chain_match: { destination_port: 15001 }, filters: [tcpProxy('BlackHoleCluster')], name: 'virtualOutbound-blackhole' }];
@@ -141,8 +159,8 @@ export function nodeId(cfg: ProxyConfig): string {
   return `${cfg.kind}~${p.ip}~${p.name}.${p.namespace}~${p.namespace}.svc.cluster.local`;
 }
 
-/** The /config_dump?include_eds of one proxy. */
-export function toConfigDump(cfg: ProxyConfig, sc: Scenario): Json {
+/** The /config_dump?include_eds of one proxy (the scenario argument is kept for callers; the config carries all it needs). */
+export function toConfigDump(cfg: ProxyConfig, _sc?: Scenario): Json {
   const wrap = <K extends string>(key: K, v: Json): Json => ({ version_info: VERSION, [key]: v, last_updated: UPDATED });
   const p = cfg.pod;
   const clusters = cfg.clusters.map(clusterJson);
@@ -173,7 +191,7 @@ export function toConfigDump(cfg: ProxyConfig, sc: Scenario): Json {
       {
         '@type': `${T}envoy.admin.v3.ListenersConfigDump`,
         version_info: VERSION,
-        dynamic_listeners: cfg.listeners.map((l) => ({ name: l.name, active_state: wrap('listener', listenerJson(l, sc)) })),
+        dynamic_listeners: cfg.listeners.map((l) => ({ name: l.name, active_state: wrap('listener', listenerJson(l, cfg)) })),
       },
       { '@type': `${T}envoy.admin.v3.ScopedRoutesConfigDump` },
       {

@@ -16,12 +16,31 @@ export interface CurlRun {
 
 const srcOf = (s: { resource: string; file: string; line: number }) => `; ${s.resource}, ${s.file}:${s.line}`;
 
+/**
+ * The app's log line for an inbound HTTP stream its sidecar forwarded: the app answered
+ * (via_upstream) or was still working when the caller went away (DC). Local replies of
+ * the sidecar (UF, UC) never reached the app. The client address is the sidecar's
+ * (127.0.0.6 from Istio 1.10); the request id is the header the app received.
+ */
+function appLogLine(h: RequestOutcome['hops'][number]): string | null {
+  const e = h.entry;
+  if (h.direction !== 'inbound' || e.method === null) return null;
+  if (e.response_code_details !== 'via_upstream' && !e.response_flags.includes('DC')) return null;
+  return `${e.start_time ?? '-'} INFO request received method=${e.method} path=${e.path ?? '-'} client=${e.upstream_local_address ?? '-'} x-request-id=${e.request_id ?? '-'}`;
+}
+
 export class Mesh {
   files: ScenarioFile[];
   scenario!: Scenario;
   sim!: Simulator;
   /** Access-log lines by `pod.namespace`, oldest first. */
   readonly proxyLogs = new Map<string, string[]>();
+  /**
+   * The app container's own log by `pod.namespace`: one line per request its sidecar
+   * handed to it (so one per retry attempt), written when the request arrives. Apps
+   * without a sidecar have no inbound line to derive it from and log nothing here.
+   */
+  readonly appLogs = new Map<string, string[]>();
   private readonly seed: number;
 
   constructor(files: ScenarioFile[], seed = 1) {
@@ -30,11 +49,11 @@ export class Mesh {
     this.rebuild();
   }
 
-  /** Re-reads the files; the clock and the logs written so far carry over. */
+  /** Re-reads the files; the clock, the random sequence (request ids, ports) and the logs written so far carry over. */
   rebuild(): void {
     const clock = this.sim?.clock ?? 0;
     this.scenario = loadScenario(this.files);
-    this.sim = new Simulator(this.scenario, this.seed);
+    this.sim = new Simulator(this.scenario, this.sim?.rng ?? this.seed);
     this.sim.clock = clock;
   }
 
@@ -60,6 +79,8 @@ export class Mesh {
       const list = this.proxyLogs.get(h.proxy) ?? [];
       list.push(h.log);
       this.proxyLogs.set(h.proxy, list);
+      const line = appLogLine(h);
+      if (line) this.appLogs.set(h.proxy, [...(this.appLogs.get(h.proxy) ?? []), line]);
     }
   }
 

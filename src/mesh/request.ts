@@ -21,8 +21,10 @@ import { hostCovers, type KubeService } from '../analyzer/resources/index.ts';
 import { deriveProxyConfig, type DCluster, type DListener, type HeaderCase, type DRoute, type DVirtualHost, type ProxyConfig, type RetrySpec, type StringMatch } from './config.ts';
 import { authorityOf, type CurlRequest } from './curl.ts';
 import { renderLogLine } from './logs.ts';
+import { maxRuleFor, OutlierDetector } from './outlier.ts';
 import { Rng } from './rng.ts';
 import { hashString, targetPort, type AppBehavior, type PodInstance, type Scenario, type SourceRef } from './scenario.ts';
+import { containerEnv, expandEnv, type AppCall } from './process.ts';
 
 export interface PathStep {
   kind: 'listener' | 'filter_chain' | 'route_config' | 'virtual_host' | 'route' | 'fault' | 'cluster' | 'endpoint' | 'retry' | 'app' | 'note';
@@ -166,8 +168,9 @@ export class Simulator {
   /** Pause between the end of one client command and the start of the next (ms). */
   gapMs = 1000;
 
-  constructor(readonly sc: Scenario, seed = 1) {
-    this.rng = new Rng(seed);
+  /** `seed` may be the Rng of a previous simulator, so ids and ports keep going after a rebuild. */
+  constructor(readonly sc: Scenario, seed: number | Rng = 1) {
+    this.rng = typeof seed === 'number' ? new Rng(seed) : seed;
   }
 
   config(pod: PodInstance): ProxyConfig | null {
@@ -215,6 +218,35 @@ export class Simulator {
 
   // ---- connection pools -----------------------------------------------------------
 
+  /** Outlier detectors by `proxy>cluster`: each Envoy keeps its own per cluster. */
+  private detectors = new Map<string, OutlierDetector>();
+
+  private detector(proxy: string, cluster: DCluster): OutlierDetector {
+    const key = `${proxy}>${cluster.name}`;
+    let d = this.detectors.get(key);
+    if (!d) this.detectors.set(key, (d = new OutlierDetector(cluster.outlier!, cluster.endpoints!.length, maxRuleFor(this.sc.mesh.istioVersion))));
+    return d;
+  }
+
+  /**
+   * A middlebox on the path (NAT, cloud load balancer) drops a connection idle longer
+   * than its timeout without telling either end (AppBehavior networkIdleTimeout); the
+   * next request on that pooled connection meets a RST (guide chapter tcp-keepalive).
+   * TCP keepalive probes (DestinationRule connectionPool.tcp.tcpKeepalive; the kernel's
+   * 7200s when `time` is unset) sent sooner than that timeout keep the entry alive.
+   */
+  private droppedOnPath(owner: string, addr: string, app: AppBehavior | null, at: number, cluster: DCluster): boolean {
+    if (!app?.networkIdleTimeoutMs) return false;
+    const key = `${owner}>${addr}`;
+    const now = this.clock + at;
+    const last = this.pools.get(key);
+    if (last === undefined || now - last < app.networkIdleTimeoutMs) return false;
+    const probeAfterMs = cluster.keepalive ? (cluster.keepalive.time ?? 7200) * 1000 : Infinity;
+    if (probeAfterMs < app.networkIdleTimeoutMs) return false;
+    this.pools.set(key, now);
+    return true;
+  }
+
   /** When each proxy's pooled connection to an app address was last used (ms on the mesh clock). */
   private pools = new Map<string, number>();
 
@@ -237,7 +269,7 @@ export class Simulator {
 
   // ---- the app ------------------------------------------------------------------
 
-  private app(pod: PodInstance | null, port: number, req: HttpReq, externalIp?: string): Reply {
+  private app(pod: PodInstance | null, port: number, req: HttpReq, externalIp?: string, t = 0): Reply {
     if (pod && !pod.ports.includes(port)) return { status: 0, body: '', headers: [], ms: 1, reset: 'refused', hops: [] };
     const behavior = pod ? pod.app : this.externalApp(externalIp ?? '');
     // TLS from the client itself (curl https through passthrough): the server's certificate must cover the name.
@@ -246,7 +278,40 @@ export class Simulator {
     if (!behavior || behavior.responses.length === 0) return { status: 200, body: 'ok\n', headers: [['content-type', 'text/plain']], ms: 1, hops: [] };
     const r = behavior.responses.find((x) => (x.method === undefined || x.method === req.method) && (x.path !== undefined ? x.path === path : x.prefix !== undefined ? path.startsWith(x.prefix) : true));
     if (!r) return { status: 404, body: '404 page not found\n', headers: [['content-type', 'text/plain; charset=utf-8']], ms: 1, hops: [] };
+    if (r.call && pod) {
+      // The app calls upstream first; on failure it answers its fallback instead.
+      const called = this.appCall(pod, r.call, t + 1);
+      const answer = called.ok ? { status: r.status, body: r.body } : r.call.onError;
+      return { ...answer, headers: [['content-type', r.headers['content-type'] ?? 'text/plain']], ms: Math.max(1, r.delayMs) + called.ms, hops: called.hops, notes: [called.note] };
+    }
     return { status: r.status, body: r.body, headers: [['content-type', r.headers['content-type'] ?? 'text/plain'], ...Object.entries(r.headers).filter(([k]) => k !== 'content-type')], ms: Math.max(1, r.delayMs), hops: [] };
+  }
+
+  /**
+   * An upstream call of the app (AppBehavior response `call`), sent from its pod
+   * through its own sidecar. The URL is expanded from the process environment; a
+   * URL that does not parse fails inside the app, before any connection: no proxy
+   * sees it, so no access-log line is written anywhere.
+   */
+  private appCall(pod: PodInstance, call: AppCall, t: number): { ok: boolean; ms: number; hops: Hop[]; note: PathStep } {
+    const url = expandEnv(call.url, containerEnv(this.sc, pod));
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      return { ok: false, ms: 0, hops: [], note: { kind: 'note', name: 'app call not sent', detail: `the app built the URL "${url}" from its environment (${call.url}); it does not parse, so the app opened no connection` } };
+    }
+    const https = parsed.protocol === 'https:';
+    const port = parsed.port ? Number(parsed.port) : https ? 443 : 80;
+    const target = this.resolve(parsed.hostname, pod);
+    if (!target) return { ok: false, ms: 1, hops: [], note: { kind: 'note', name: 'app call not sent', detail: `${parsed.hostname} does not resolve (from ${url})` } };
+    const req: HttpReq = { method: 'GET', path: parsed.pathname + parsed.search, authority: parsed.host, headers: [], body: '', requestId: this.rng.uuid(), userAgent: call.userAgent, xff: null, sni: https ? parsed.hostname : null };
+    const rep = pod.proxy === 'sidecar' ? this.outbound(pod, target.ip, port, req, t, https) : this.toAddress(target.ip, port, req, t, { ip: pod.ip, port: this.port() }, req.sni);
+    const ok = !rep.reset && rep.status > 0 && rep.status < 400;
+    return { ok, ms: rep.ms, hops: rep.hops, note: { kind: 'note', name: `app call ${ok ? rep.status : 'failed'}`, detail: `GET ${url}` } };
   }
 
   // ---- delivery to an address ---------------------------------------------------
@@ -268,7 +333,7 @@ export class Simulator {
   private toPod(pod: PodInstance, port: number, req: HttpReq, t: number, src: { ip: string; port: number }, sni: string | null): Reply {
     if (pod.proxy === 'router') return this.gateway(pod, port, req, t, src, sni);
     if (pod.proxy === 'sidecar') return this.inbound(pod, port, req, t, src, sni);
-    return this.app(pod, port, req);
+    return this.app(pod, port, req, undefined, t);
   }
 
   // ---- inbound ------------------------------------------------------------------
@@ -284,7 +349,8 @@ export class Simulator {
     if (chain && !chain.tcp) path.push({ kind: 'route_config', name: cluster, detail: 'inline' }, { kind: 'virtual_host', name: `inbound|http|${port}` }, { kind: 'route', name: 'default' });
     path.push({ kind: 'cluster', name: cluster }, { kind: 'endpoint', name: `${pod.ip}:${port}`, detail: `app container of ${pod.name}` });
     const hop = this.newHop(pod, 'inbound', path, t);
-    const app = this.app(pod, port, req);
+    const app = this.app(pod, port, req, undefined, t);
+    if (app.notes) path.push(...app.notes);
     const e = hop.entry;
     this.fillRequest(e, req);
     e.upstream_cluster = cluster;
@@ -330,7 +396,8 @@ export class Simulator {
     e.upstream_service_time = app.ms;
     e.duration = app.ms + 1;
     path.push({ kind: 'app', name: `${app.status}`, detail: pod.app ? `${pod.app.source.resource} (${pod.app.source.file}:${pod.app.source.line})` : 'no AppBehavior: answers 200' });
-    return { status: app.status, body: app.body, headers: [...app.headers, ['x-envoy-upstream-service-time', String(app.ms)]], ms: app.ms + 1, hops: [hop] };
+    // The app's own upstream calls end before its answer, so their log lines come first.
+    return { status: app.status, body: app.body, headers: [...app.headers, ['x-envoy-upstream-service-time', String(app.ms)]], ms: app.ms + 1, hops: [...app.hops, hop] };
   }
 
   // ---- the HTTP connection manager + router shared by sidecars and gateways ----
@@ -444,7 +511,7 @@ export class Simulator {
       return local(503, 'NC', 'cluster_not_found', '');
     }
     e.upstream_cluster = cluster.name;
-    path.push({ kind: 'cluster', name: cluster.name, detail: cluster.dr ? `DestinationRule ${cluster.dr.namespace}/${cluster.dr.name}${cluster.subset ? ` subset ${cluster.subset}` : ''}${cluster.tls ? `, tls ${cluster.tls.mode}${cluster.tls.sni ? ` sni ${cluster.tls.sni}` : ''}` : ''}` : 'no DestinationRule', ...(cluster.source ? { source: cluster.source } : pick.source ? { source: pick.source } : {}) });
+    path.push({ kind: 'cluster', name: cluster.name, detail: cluster.dr ? `DestinationRule ${cluster.dr.namespace}/${cluster.dr.name}${cluster.subset ? ` subset ${cluster.subset}` : ''}${cluster.tls ? `, tls ${cluster.tls.mode}${cluster.tls.sni ? ` sni ${cluster.tls.sni}` : ''}` : ''}${cluster.outlier ? ', outlierDetection' : ''}` : 'no DestinationRule', ...(cluster.source ? { source: cluster.source } : pick.source ? { source: pick.source } : {}) });
     let t = t0 + 1;
     const flags: string[] = [];
     if (a.fault) {
@@ -465,10 +532,35 @@ export class Simulator {
       const rep = this.toAddress(ip!, Number(p), { ...req }, t, { ip: pod.ip, port: this.port() }, null);
       return this.finish(e, hop, hops, rep, t0, t, down.local, flags, path);
     }
-    const healthy = (cluster.endpoints ?? []).filter((x) => x.healthy);
-    if (cluster.endpoints && healthy.length === 0) {
+    let healthy = (cluster.endpoints ?? []).filter((x) => x.healthy);
+    if (cluster.endpoints && healthy.length === 0 && !cluster.outlier) {
       path.push({ kind: 'endpoint', name: '(none)', detail: cluster.endpoints.length ? `${cluster.endpoints.length} endpoint(s), none healthy (pods not ready)` : cluster.subset ? `no pod has the subset's labels and the service's selector` : 'the service selects no pods' });
       return local(503, [...flags, 'UH'].join(','), 'no_healthy_upstream', LOCAL_BODIES.uh, t - t0);
+    }
+    // Outlier detection (DestinationRule outlierDetection): ejected hosts leave the
+    // load-balancing set; below minHealthPercent the balancer panics and uses every host.
+    const detector = cluster.outlier && cluster.endpoints ? this.detector(hop.proxy, cluster) : null;
+    const observe = (addr: string, status: number, at: number): void => {
+      const ev = detector?.record(addr, status, this.clock + at);
+      if (ev) path.push({ kind: 'note', name: `outlier detection: ${addr} ${ev.kind}`, detail: ev.detail, source: cluster.outlier!.source });
+      if (ev?.kind === 'ejected') healthy = healthy.filter((x) => `${x.ip}:${x.port}` !== addr);
+    };
+    if (detector && cluster.endpoints) {
+      for (const ev of detector.sweep(this.clock + t)) path.push({ kind: 'note', name: `outlier detection: ${ev.host} ${ev.kind}`, detail: ev.detail, source: cluster.outlier!.source });
+      const usable = healthy.filter((x) => !detector.isEjected(`${x.ip}:${x.port}`));
+      const total = cluster.endpoints.length;
+      // Envoy's healthy share counts with the overprovisioning factor (1.4, as Istio's EDS sets it).
+      const healthyPercent = total ? Math.min(100, (140 * usable.length) / total) : 0;
+      const threshold = cluster.outlier!.minHealthPercent;
+      if (total && healthyPercent < threshold) {
+        path.push({ kind: 'note', name: 'panic mode', detail: `${usable.length} of ${total} hosts usable (${Math.round(healthyPercent)}% with overprovisioning 1.4) < minHealthPercent ${threshold}%: the load balancer uses every host, ejected or not`, source: cluster.outlier!.source });
+        healthy = [...cluster.endpoints];
+      } else healthy = usable;
+      if (healthy.length === 0) {
+        const ejected = detector.ejectedCount();
+        path.push({ kind: 'endpoint', name: '(none)', detail: ejected ? `${ejected} of ${total} endpoint(s) ejected by outlier detection, the others unhealthy; minHealthPercent ${threshold}% (istiod's default 0 turns panic mode off)` : total ? `${total} endpoint(s), none healthy (pods not ready)` : cluster.subset ? `no pod has the subset's labels and the service's selector` : 'the service selects no pods', ...(ejected ? { source: cluster.outlier!.source } : {}) });
+        return local(503, [...flags, 'UH'].join(','), 'no_healthy_upstream', LOCAL_BODIES.uh, t - t0);
+      }
     }
     // Attempts (first try + retries), bounded by the route timeout.
     const retry = a.retry;
@@ -480,6 +572,10 @@ export class Simulator {
     const sni = `outbound_.${cluster.port}_.${cluster.subset ?? ''}_.${cluster.host}`;
     for (;;) {
       attempt++;
+      if (detector && healthy.length === 0) {
+        path.push({ kind: 'endpoint', name: '(none)', detail: 'outlier detection ejected the last usable host during the retries', source: cluster.outlier!.source });
+        return local(503, [...flags, 'UH'].join(','), 'no_healthy_upstream', LOCAL_BODIES.uh, t - t0);
+      }
       let ep = healthy[0];
       if (healthy.length) {
         const fresh = healthy.filter((x) => !tried.has(`${x.ip}:${x.port}`));
@@ -504,7 +600,11 @@ export class Simulator {
       // Host; before that Envoy passed on the downstream SNI (guide: tls-wrong-sni), or none.
       const originating = cluster.tls && cluster.tls.mode !== 'DISABLE' && cluster.tls.mode !== 'ISTIO_MUTUAL';
       const upstreamSni = originating ? cluster.tls?.sni ?? (this.sc.mesh.autoSni ? req.authority.split(':')[0]! : req.sni ?? '') : null;
-      if (direct !== undefined && this.pooledConnectionClosed(hop.proxy, addr, direct, t)) {
+      if (direct !== undefined && this.droppedOnPath(hop.proxy, addr, direct, t, cluster)) {
+        rep = { status: 0, body: '', headers: [], ms: 1, reset: 'termination', hops: [] };
+        const ka = cluster.keepalive ? `TCP keepalive probes start only after ${cluster.keepalive.time ?? 7200}s idle` : 'The cluster has no TCP keepalive';
+        path.push({ kind: 'note', name: 'pooled connection dropped on the path', detail: `idle for at least ${direct!.networkIdleTimeoutMs! / 1000}s, the idle timeout of a middlebox between this proxy and the server, which forgot the connection silently; the request met a RST. ${ka}${srcOf(direct!.source)}`, ...(cluster.source ? { source: cluster.source } : {}) });
+      } else if (direct !== undefined && this.pooledConnectionClosed(hop.proxy, addr, direct, t)) {
         rep = { status: 0, body: '', headers: [], ms: 1, reset: 'termination', hops: [] };
         path.push({ kind: 'note', name: 'pooled connection closed by the app', detail: `idle for at least the app's keepaliveTimeout (${direct?.keepaliveTimeoutMs}ms); the FIN crossed the request${direct ? srcOf(direct.source) : ''}` });
       } else if (upstreamSni !== null && direct?.tlsServerNames && !certCovers(direct.tlsServerNames, upstreamSni)) {
@@ -519,6 +619,7 @@ export class Simulator {
       if (t + rep.ms > limit) {
         cancel(rep.hops, limit);
         t = limit;
+        observe(addr, 504, t);
         if (limit === deadline) {
           path.push({ kind: 'note', name: 'route timeout', detail: `${a.timeoutMs}ms elapsed (VirtualService timeout)` });
           e.upstream_host = addr;
@@ -536,6 +637,7 @@ export class Simulator {
         return local(504, [...flags, 'UT', ...urx].join(','), 'upstream_per_try_timeout', LOCAL_BODIES.ut, t - t0);
       }
       t += rep.ms;
+      observe(addr, rep.reset ? 503 : rep.status, t);
       if (rep.reset === 'termination' || rep.reset === 'tls') {
         // Not a connect failure: only retryOn reset (or 5xx / gateway-error) retries it; Istio's default policy does not.
         if (retry && retriableTimeout(retry) && left > 0) {
@@ -608,14 +710,17 @@ export class Simulator {
     const wild = cfg.listeners.find((l) => l.address === '0.0.0.0' && l.port === port && (l.kind === 'http' || l.kind === 'tcp'));
     if (wild?.kind === 'http' && !tls) return { http: wild, cluster: '' };
     if (wild?.defaultCluster) return { tcp: wild, cluster: wild.defaultCluster };
-    return { cluster: this.sc.mesh.outboundPolicy === 'ALLOW_ANY' ? 'PassthroughCluster' : 'BlackHoleCluster' };
+    return { cluster: cfg.outboundPolicy === 'ALLOW_ANY' ? 'PassthroughCluster' : 'BlackHoleCluster' };
   }
 
   private outbound(pod: PodInstance, ip: string, port: number, req: HttpReq, t: number, tls: boolean): Reply {
     const cfg = this.config(pod)!;
     const down = { local: `${ip}:${port}`, remote: `${pod.ip}:${this.port()}` };
     const l = this.outboundListener(cfg, ip, port, tls);
-    if (l.http) return this.route(cfg, l.http.name, l.http.rds!, req, t, down, 'outbound', [{ kind: 'listener', name: l.http.name, detail: `0.0.0.0:${port}, HTTP (one listener per service port)` }]);
+    // A service left out by a Sidecar's egress hosts: this proxy has no config for it.
+    const svc = this.serviceByVip(ip);
+    const scopeNote: PathStep[] = cfg.scope && svc && !cfg.scope.hosts.has(svc.fqdn) ? [{ kind: 'note', name: 'outside the Sidecar scope', detail: `${svc.fqdn} is not in the egress hosts of Sidecar ${cfg.scope.sidecar.namespace}/${cfg.scope.sidecar.name} (${cfg.scope.egressHosts.join(', ')}): no listener, route or cluster for it on this proxy, so it is handled as an unknown destination (outboundTrafficPolicy ${cfg.outboundPolicy})`, source: cfg.scope.source }] : [];
+    if (l.http) return this.route(cfg, l.http.name, l.http.rds!, req, t, down, 'outbound', [{ kind: 'listener', name: l.http.name, detail: `0.0.0.0:${port}, HTTP (one listener per service port)` }, ...scopeNote]);
     // TCP: a service's VIP:port listener, a default chain, or the virtualOutbound catch-all.
     const path: PathStep[] = l.tcp
       ? l.tcp.defaultCluster
@@ -623,9 +728,9 @@ export class Simulator {
         : [{ kind: 'listener', name: l.tcp.name, detail: 'TCP service port' }]
       : [
           { kind: 'listener', name: 'virtualOutbound', detail: `no listener for ${ip}:${port}; 0.0.0.0:15001 catches it` },
-          { kind: 'filter_chain', name: 'virtualOutbound-catchall-tcp', detail: `outboundTrafficPolicy ${this.sc.mesh.outboundPolicy}`, ...(this.sc.mesh.source ? { source: this.sc.mesh.source } : {}) },
+          { kind: 'filter_chain', name: 'virtualOutbound-catchall-tcp', detail: `outboundTrafficPolicy ${cfg.outboundPolicy}`, ...(this.sc.mesh.source ? { source: this.sc.mesh.source } : {}) },
         ];
-    return this.tcpProxy(cfg, l.cluster, down, req, t, 'outbound', path);
+    return this.tcpProxy(cfg, l.cluster, down, req, t, 'outbound', [...path, ...scopeNote]);
   }
 
   /** Envoy's tcp_proxy: one log line per connection (no HTTP fields), bytes both ways. */
@@ -713,7 +818,7 @@ export class Simulator {
         return done({ status: null, body: '', headers: [], error: `ERROR 2013 (HY000): Lost connection to MySQL server at 'reading initial communication packet', system error: 110`, exitCode: 1, durationMs: timeoutMs }, [], notes);
       }
       const down = { local: `${target.ip}:${port}`, remote: `${from.ip}:${this.port()}` };
-      const path: PathStep[] = l.tcp ? [{ kind: 'listener', name: l.tcp.name, detail: l.tcp.defaultCluster ? 'default_filter_chain' : 'TCP service port' }] : [{ kind: 'listener', name: 'virtualOutbound', detail: `no listener for ${target.ip}:${port}; 0.0.0.0:15001 catches it` }, { kind: 'filter_chain', name: 'virtualOutbound-catchall-tcp', detail: `outboundTrafficPolicy ${this.sc.mesh.outboundPolicy}` }];
+      const path: PathStep[] = l.tcp ? [{ kind: 'listener', name: l.tcp.name, detail: l.tcp.defaultCluster ? 'default_filter_chain' : 'TCP service port' }] : [{ kind: 'listener', name: 'virtualOutbound', detail: `no listener for ${target.ip}:${port}; 0.0.0.0:15001 catches it` }, { kind: 'filter_chain', name: 'virtualOutbound-catchall-tcp', detail: `outboundTrafficPolicy ${cfg.outboundPolicy}` }];
       rep = this.tcpProxy(cfg, l.cluster, down, req, 0, 'outbound', path);
     } else rep = this.toAddress(target.ip, port, req, 0, { ip: from.ip, port: this.port() }, null);
     const app = this.externalApp(target.ip) ?? this.sc.pods.find((p) => p.ip === target.ip)?.app ?? null;
@@ -755,7 +860,9 @@ export class Simulator {
   send(from: PodInstance, c: CurlRequest, opts: { proxyReady?: boolean } = {}): RequestOutcome {
     const authority = authorityOf(c);
     const ua = c.headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? ENVOY_UA;
-    const req: HttpReq = { method: c.method, path: c.path, authority, headers: c.headers, body: c.body, requestId: this.rng.uuid(), userAgent: ua, xff: null, sni: c.scheme === 'https' ? c.host : null };
+    // Envoy keeps the x-request-id an in-mesh (internal) caller sends and generates one only when it is missing.
+    const givenId = c.headers.find(([k]) => k.toLowerCase() === 'x-request-id')?.[1];
+    const req: HttpReq = { method: c.method, path: c.path, authority, headers: c.headers, body: c.body, requestId: givenId || this.rng.uuid(), userAgent: ua, xff: null, sni: c.scheme === 'https' ? c.host : null };
     const start = this.clock;
     // --resolve HOST:PORT:ADDR (ADDR may be a service name here, for readability).
     const target = c.resolve?.host === c.host && c.resolve.port === c.port ? this.resolve(c.resolve.ip, from) : this.resolve(c.host, from);
@@ -859,7 +966,8 @@ export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string
     stdout += '\n';
   }
   if (!c.head && c.output === null) stdout += r.body;
-  if (c.writeOut) stdout += c.writeOut.replace(/%\{http_code\}/g, String(r.status ?? 0).padStart(3, '0')).replace(/\\n/g, '\n');
+  // curl prints time_total in seconds with six decimals.
+  if (c.writeOut) stdout += c.writeOut.replace(/%\{http_code\}/g, String(r.status ?? 0).padStart(3, '0')).replace(/%\{time_total\}/g, (r.durationMs / 1000).toFixed(6)).replace(/\\n/g, '\n');
   if (r.error && (!c.silent || c.verbose)) stderr += r.error + '\n';
   if (c.verbose && r.status !== null) stderr += `* Connection #0 to host ${c.host} left intact\n`;
   return { stdout, stderr };

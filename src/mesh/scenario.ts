@@ -5,6 +5,7 @@
 import { modelFromTexts, readManifests, type ResourceModel, type KubeService, type Workload, type Resource } from '../analyzer/resources/index.ts';
 import { arr, num, obj, selects, str, strMap, bool } from '../analyzer/resources/values.ts';
 import { parseDuration } from './duration.ts';
+import { readAppCall, readAppProcess, type AppCall, type AppProcess } from './process.ts';
 
 export interface ScenarioFile {
   name: string;
@@ -27,6 +28,8 @@ export interface AppResponse {
   body: string;
   delayMs: number;
   headers: Record<string, string>;
+  /** An upstream call made before answering (its URL comes from the process environment). */
+  call?: AppCall;
 }
 
 export interface AppBehavior {
@@ -40,6 +43,11 @@ export interface AppBehavior {
   responses: AppResponse[];
   /** Server keepalive idle timeout: the app closes a connection idle this long (ms). */
   keepaliveTimeoutMs?: number;
+  /**
+   * A middlebox between the proxy and this server (NAT, cloud load balancer) forgets
+   * connections idle this long (ms) without a FIN or RST to either end.
+   */
+  networkIdleTimeoutMs?: number;
   /** Chance that a pooled connection the app already closed is still picked (the FIN is in flight). */
   closeRace: number;
   /** TLS server: the names its certificate covers; a handshake with another SNI fails. */
@@ -48,6 +56,8 @@ export interface AppBehavior {
   protocol: 'http' | 'mysql';
   /** Client commands the app runs as soon as its container starts. */
   startupCalls: string[];
+  /** The app's main process: command, image files, tools (what kubectl exec/debug see). */
+  process?: AppProcess;
   source: SourceRef;
 }
 
@@ -179,6 +189,8 @@ function readApps(files: ScenarioFile[]): AppBehavior[] {
         if (p !== undefined) resp.path = p;
         if (pre !== undefined) resp.prefix = pre;
         if (m !== undefined) resp.method = m.toUpperCase();
+        const call = readAppCall(r.call);
+        if (call) resp.call = call;
         return resp;
       });
       const app: AppBehavior = {
@@ -198,8 +210,12 @@ function readApps(files: ScenarioFile[]): AppBehavior[] {
       if (sidecar !== undefined) app.sidecar = sidecar;
       const ka = parseDuration(spec.keepaliveTimeout);
       if (ka !== null) app.keepaliveTimeoutMs = ka;
+      const idle = parseDuration(spec.networkIdleTimeout);
+      if (idle !== null) app.networkIdleTimeoutMs = idle;
       const tls = obj(spec.tls);
       if (tls.serverNames !== undefined) app.tlsServerNames = arr(tls.serverNames).map((h) => String(h).toLowerCase());
+      const proc = readAppProcess(spec.process);
+      if (proc) app.process = proc;
       apps.push(app);
     }
   }

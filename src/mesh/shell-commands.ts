@@ -12,6 +12,7 @@ import { tabwrite } from '../analyzer/configdump/tabwriter.ts';
 import { scanOptions } from '../shell/options.ts';
 import { fail, ok, type CommandResult, type CommandSpec } from '../shell/types.ts';
 import type { Mesh } from './mesh.ts';
+import { debugPod, execInApp } from './container.ts';
 import type { PodInstance } from './scenario.ts';
 
 export interface MeshShellOptions {
@@ -51,14 +52,14 @@ function podRows(pods: PodInstance[], all: boolean, showLabels: boolean, wide: b
 export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
   const kubectl: CommandSpec = {
     name: 'kubectl',
-    summary: { en: 'Kubernetes: get, describe, logs, apply -f, exec (simulated cluster)', zh: 'Kubernetes：get、describe、logs、apply -f、exec（模拟集群）' },
-    usage: 'kubectl get|describe|logs|apply|exec ...',
+    summary: { en: 'Kubernetes: get, describe, logs, apply -f, exec, debug (simulated cluster)', zh: 'Kubernetes：get、describe、logs、apply -f、exec、debug（模拟集群）' },
+    usage: 'kubectl get|describe|logs|apply|exec|debug ...',
     run(argv, _stdin, ctx) {
       const mesh = opts.mesh();
       const dash = argv.indexOf('--');
       const head = dash >= 0 ? argv.slice(0, dash) : argv;
       const tail = dash >= 0 ? argv.slice(dash + 1) : [];
-      const s = scanOptions(head.slice(1), { flags: 'AitL', values: 'nocf', long: { namespace: 'n', output: 'o', container: 'c', filename: 'f', 'all-namespaces': 'A', 'show-labels': 'L' } });
+      const s = scanOptions(head.slice(1), { flags: 'AitLP', values: 'nocflSgTry', long: { namespace: 'n', output: 'o', container: 'c', filename: 'f', 'all-namespaces': 'A', 'show-labels': 'L', selector: 'l', prefix: 'P', since: 'S', image: 'g', target: 'T', profile: 'r', 'copy-to': 'y', stdin: 'i', tty: 't' } });
       if (!s.ok) return fail(`error: ${s.error}`);
       const flags = s.flags;
       const showLabels = head.includes('--show-labels');
@@ -136,15 +137,30 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
           return ok(lines.map(([k, v]) => `${k!.padEnd(14)}${v}`).join('\n') + '\n');
         }
         case 'logs': {
-          const pod = mesh.pod(`${ns}/${rest[0] ?? ''}`);
-          if (!pod || !rest[0]) return fail(`error: pod "${rest[0] ?? ''}" not found`);
+          // POD, pod/POD, deploy/NAME (one of its pods, as kubectl picks one) or -l key=value,...
+          // (every matching pod). --since is accepted: a lab session is far shorter than any window.
+          const selector = s.values.get('l')?.[0];
+          let pods: PodInstance[];
+          if (selector !== undefined) {
+            const wanted = parseSelector(selector);
+            if (!wanted) return fail(`error: unable to parse requirement: "${selector}" (simulated: key=value[,key=value])`);
+            pods = sc.pods.filter((p) => p.namespace === ns && Object.entries(wanted).every(([k, v]) => p.labels[k] === v));
+            if (!pods.length) return { stdout: '', stderr: `No resources found in ${ns} namespace.\n`, exitCode: 0 };
+          } else {
+            const pod = podByRef(mesh, ns, rest[0] ?? '');
+            if (!pod) return fail(notFound(rest[0] ?? ''));
+            pods = [pod];
+          }
           const c = s.values.get('c')?.[0];
           if (c === 'istio-proxy') {
-            if (pod.proxy === 'none') return fail(`error: container istio-proxy is not valid for pod ${pod.name}`);
-            const lines = mesh.proxyLogs.get(`${pod.name}.${pod.namespace}`) ?? [];
-            return ok(lines.map((l) => l + '\n').join(''));
+            const bad = pods.find((p) => p.proxy === 'none');
+            if (bad) return fail(`error: container istio-proxy is not valid for pod ${bad.name}`);
+            const prefix = (p: PodInstance) => (s.flags.has('P') ? `[pod/${p.name}/istio-proxy] ` : '');
+            return ok(pods.flatMap((p) => (mesh.proxyLogs.get(`${p.name}.${p.namespace}`) ?? []).map((l) => prefix(p) + l + '\n')).join(''));
           }
-          return ok('');
+          // Any other container: the app's own log (kubectl's default is the first container).
+          const appPrefix = (p: PodInstance) => (s.flags.has('P') ? `[pod/${p.name}/${c ?? str((p.workload.podSpec.containers as Record<string, unknown>[] | undefined)?.[0]?.name) ?? p.name}] ` : '');
+          return ok(pods.flatMap((p) => (mesh.appLogs.get(`${p.name}.${p.namespace}`) ?? []).map((l) => appPrefix(p) + l + '\n')).join(''));
         }
         case 'apply': {
           const file = s.values.get('f')?.[0];
@@ -163,13 +179,28 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
           }).join(''));
         }
         case 'exec': {
-          const pod = mesh.pod(`${ns}/${rest[0] ?? ''}`);
-          if (!pod || !rest[0]) return fail(`Error from server (NotFound): pods "${rest[0] ?? ''}" not found`);
+          const pod = podByRef(mesh, ns, rest[0] ?? '');
+          if (!pod) return fail(notFound(rest[0] ?? ''));
+          // An app whose process is modelled has its own tools (none in a distroless image) and /proc.
+          if (pod.app?.process) return execInApp(mesh, pod, s.values.get('c')?.[0], tail, ctx).then((r) => r ?? curlResult(mesh, pod, tail));
           if (tail[0] !== 'curl' && tail[0] !== 'mysql') return fail(`error: only curl and mysql can be run in the simulated pods`, 126);
           return curlResult(mesh, pod, tail);
         }
+        case 'debug': {
+          // An ephemeral container next to the app (`--copy-to` copies of pods are not simulated).
+          const type = (rest[0] ?? '').includes('/') ? rest[0]!.split('/')[0]! : 'pod';
+          if (!/^(po|pod|pods)$/.test(type)) return fail(`error: ephemeral containers go into a pod: give the pod's name (kubectl get pods), not ${rest[0]}`);
+          const pod = podByRef(mesh, ns, rest[0] ?? '');
+          if (!pod) return fail(notFound(rest[0] ?? ''));
+          if (s.values.has('y')) return fail('error: --copy-to is not simulated in this lab; use an ephemeral container (--image, --target)');
+          const image = s.values.get('g')?.[0];
+          if (!image) return fail('error: --image is required for an ephemeral debug container');
+          const target = s.values.get('T')?.[0];
+          const profile = s.values.get('r')?.[0];
+          return debugPod(mesh, pod, { image, interactive: flags.has('i'), ...(target !== undefined ? { target } : {}), ...(profile !== undefined ? { profile } : {}) }, tail, ctx);
+        }
         default:
-          return fail(`error: unknown command "${verb ?? ''}" for "kubectl" (simulated: get, describe, logs, apply, exec)`);
+          return fail(`error: unknown command "${verb ?? ''}" for "kubectl" (simulated: get, describe, logs, apply, exec, debug)`);
       }
     },
   };
@@ -198,7 +229,8 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
       }
       if (verb !== 'proxy-config' && verb !== 'pc') return fail(`Error: unknown command "${verb ?? ''}" for "istioctl" (simulated: proxy-config, proxy-status, analyze)`);
       if (!podArg) return fail('Error: proxy-config requires a type and a pod name');
-      const pod = mesh.pod(podArg.includes('.') ? podArg : `${v('n') ?? 'default'}/${podArg}`);
+      // POD, POD.NAMESPACE, or deploy/NAME as istioctl also takes it.
+      const pod = podArg.includes('/') ? podByRef(mesh, v('n') ?? 'default', podArg) : mesh.pod(podArg.includes('.') ? podArg : `${v('n') ?? 'default'}/${podArg}`);
       if (!pod) return fail(`Error: failed to retrieve proxy config: pods "${podArg}" not found`);
       const dumpJson = mesh.configDump(pod);
       if (!dumpJson) return fail(`Error: pod ${pod.name} has no istio-proxy container`);
@@ -241,6 +273,30 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
     },
   };
   return [kubectl, istioctl, curl, mysql];
+}
+
+/** POD, pod/POD or deploy/NAME (kubectl then picks one of the Deployment's pods). */
+function podByRef(mesh: Mesh, ns: string, ref: string): PodInstance | undefined {
+  const [type, name] = ref.includes('/') ? (ref.split('/', 2) as [string, string]) : ['pod', ref];
+  if (!name) return undefined;
+  if (/^(deploy|deployment|deployments)$/.test(type)) return mesh.scenario.pods.find((p) => p.namespace === ns && p.workload.resource.kind === 'Deployment' && p.workload.resource.name === name);
+  return /^(po|pod|pods)$/.test(type) ? mesh.pod(`${ns}/${name}`) : undefined;
+}
+
+const notFound = (ref: string): string => {
+  const [type, name] = ref.includes('/') ? ref.split('/', 2) : ['pod', ref];
+  return `Error from server (NotFound): ${/^deploy/.test(type!) ? 'deployments.apps' : 'pods'} "${name}" not found`;
+};
+
+/** `app=inventory,version=v2` as a map; null when it is not that simple form. */
+function parseSelector(text: string): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const m = /^([A-Za-z0-9._/-]+)==?([A-Za-z0-9._-]*)$/.exec(part.trim());
+    if (!m) return null;
+    out[m[1]!] = m[2]!;
+  }
+  return out;
 }
 
 function curlResult(mesh: Mesh, pod: PodInstance, argv: string[]): CommandResult {
