@@ -16,8 +16,8 @@ export interface CheckEnv {
   answers: Record<string, string>;
   /** The analyzer's findings for the lab's files, once an analyzer is plugged in. */
   findings?: Finding[];
-  /** Runs a simulated request, once the simulator is plugged in. */
-  request?: (from: string, command: string) => Promise<{ status: number; body: string }>;
+  /** Runs a simulated request, once the simulator is plugged in; `flags` are those the caller's sidecar logged. */
+  request?: (from: string, command: string) => Promise<{ status: number; body: string; flags?: string[] }>;
 }
 
 export type CheckOutcome = { status: 'pass' } | { status: 'fail' } | { status: 'unavailable'; reason: string };
@@ -32,21 +32,26 @@ export function pathKeys(path: string | (string | number)[]): (string | number)[
   return path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
 }
 
-function valueAt(root: unknown, keys: (string | number)[]): { found: boolean; value?: unknown } {
-  let node = root;
+/** Every value at the path; a `*` key stands for each item of a list (or each value of a map). */
+function valuesAt(root: unknown, keys: (string | number)[]): unknown[] {
+  let nodes = [root];
   for (const key of keys) {
-    if (node === null || typeof node !== 'object') return { found: false };
-    const record = node as Record<string | number, unknown>;
-    if (!(key in record)) return { found: false };
-    node = record[key];
+    nodes = nodes.flatMap((node) => {
+      if (node === null || typeof node !== 'object') return [];
+      const record = node as Record<string | number, unknown>;
+      if (key === '*') return Object.values(record);
+      return key in record ? [record[key]] : [];
+    });
   }
-  return { found: true, value: node };
+  return nodes;
 }
 
 /** A command-run check matches a record: the regex against the typed line, the argv prefix against any stage. */
 export function recordMatches(check: Extract<Check, { kind: 'command-run' }>, record: RunRecord): boolean {
   // A command that failed does not count: the learner has not yet seen what it shows.
   if (record.exitCode !== 0) return false;
+  // A line typed at a program's prompt (`(dlv) break …`) is not a shell command, and the other way round.
+  if (check.prompt !== record.prompt) return false;
   if (check.command !== undefined && !new RegExp(check.command).test(record.line)) return false;
   if (check.argv !== undefined) {
     const prefix = check.argv;
@@ -69,8 +74,7 @@ export async function evaluateCheck(check: Check, taskId: string, env: CheckEnv)
       return outcome(
         candidates.some((doc) => {
           if (doc.errors.length > 0) return false;
-          const at = valueAt(doc.toJS(), keys);
-          return at.found && at.value === check.equals;
+          return valuesAt(doc.toJS(), keys).some((value) => value === check.equals);
         }),
       );
     }
@@ -90,7 +94,8 @@ export async function evaluateCheck(check: Check, taskId: string, env: CheckEnv)
       const r = await env.request(check.from, check.command);
       const statusOk = check.expect.status === undefined || r.status === check.expect.status;
       const bodyOk = check.expect.bodyIncludes === undefined || r.body.includes(check.expect.bodyIncludes);
-      return outcome(statusOk && bodyOk);
+      const flagOk = check.expect.flag === undefined || (r.flags ?? []).includes(check.expect.flag);
+      return outcome(statusOk && bodyOk && flagOk);
     }
   }
 }

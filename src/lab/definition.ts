@@ -17,7 +17,7 @@ const labPath = z
   .min(1)
   .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\\]+$/, 'a relative path inside the lab folder (no "..", no leading "/")');
 
-export const fileKinds = ['yaml', 'json', 'log', 'text', 'stats', 'profile', 'trace'] as const;
+export const fileKinds = ['yaml', 'json', 'log', 'text', 'stats', 'profile', 'trace', 'go'] as const;
 export type FileKind = (typeof fileKinds)[number];
 
 /** A file the reader sees: its text inline (`content`) or read from the lab folder (`src`). */
@@ -43,6 +43,8 @@ const commandRun = z
     command: z.string().min(1).optional(),
     /** The first words of one pipeline stage, after quote removal (e.g. [kubectl, apply, -f]). */
     argv: z.array(z.string()).min(1).optional(),
+    /** The program whose prompt the line was typed at (e.g. `dlv` after `dlv connect`); default: the shell. */
+    prompt: z.string().min(1).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -76,9 +78,14 @@ const request = z
     /** The command run there, e.g. `curl -s http://orders.shop/`. */
     command: z.string().min(1),
     expect: z
-      .object({ status: z.number().int().min(100).max(599).optional(), bodyIncludes: z.string().optional() })
+      .object({
+        status: z.number().int().min(100).max(599).optional(),
+        bodyIncludes: z.string().optional(),
+        /** A response flag (UT, URX, NC, …) the first proxy on the path, the caller's sidecar, must log. */
+        flag: z.string().regex(/^[A-Z]{2,4}$/, 'one response flag, e.g. UT').optional(),
+      })
       .strict()
-      .refine((e) => e.status !== undefined || e.bodyIncludes !== undefined, 'give `status` or `bodyIncludes`'),
+      .refine((e) => e.status !== undefined || e.bodyIncludes !== undefined || e.flag !== undefined, 'give `status`, `bodyIncludes` or `flag`'),
   })
   .strict();
 
@@ -88,7 +95,7 @@ const yamlPath = z
   .object({
     kind: z.literal('yaml-path'),
     file: labPath,
-    /** Dotted path (`spec.template.metadata.labels.version`, `items.0.name`) or a list of keys. */
+    /** Dotted path (`spec.template.metadata.labels.version`, `items.0.name`) or a list of keys; `*` matches any list item or key. */
     path: z.union([z.string().min(1), z.array(z.union([z.string(), z.number()])).min(1)]),
     equals: scalar,
     /** In a multi-document file, which document (0-based); default: any document. */
@@ -141,6 +148,39 @@ const editSchema = z
   });
 export type LabEdit = z.infer<typeof editSchema>;
 
+/**
+ * What a pod answers that the simulator does not compute, from a lab file: a debug
+ * endpoint (`port` + `path`, e.g. istiod 15014 /metrics, Envoy 15000 /memory) or,
+ * with `logs: true`, its log. See src/mesh/debug-endpoints.ts for the commands that reach them.
+ */
+const servedSchema = z
+  .object({
+    pod: z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'namespace/name of a pod or its Deployment'),
+    port: z.number().int().min(1).max(65535).optional(),
+    path: z.string().regex(/^\/\S*$/, 'a path starting with "/"').optional(),
+    logs: z.literal(true).optional(),
+    file: labPath,
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    const endpoint = e.port !== undefined && e.path !== undefined;
+    if (endpoint === !!e.logs || (!endpoint && (e.port !== undefined || e.path !== undefined))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'give `port` and `path` (an endpoint) or `logs: true`', path: [] });
+    }
+  });
+
+/** A lab whose pod runs a Go program under Delve (src/debugger/): `dlv connect`, breakpoints, requests that stop. */
+const debuggerSchema = z
+  .object({
+    /** The simulated program (src/debugger/commands.ts `programs`), e.g. `ledger`. */
+    program: z.string().min(1),
+    /** namespace/name of the workload whose pods run it under `dlv exec --headless`. */
+    workload: z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'namespace/name'),
+    /** The lab file with the program's source. */
+    source: labPath,
+  })
+  .strict();
+
 const cardFields = {
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
   chapter: z.string().min(1),
@@ -161,6 +201,12 @@ const readyLab = z
     scenario: z.array(labPath).default([]),
     /** The pod (namespace/name) a bare `curl` in the terminal runs from. */
     client: z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'namespace/pod').optional(),
+    /** Debug endpoints and logs answered from lab files (needs a scenario: the pods they belong to). */
+    serve: z.array(servedSchema).default([]),
+    /** A Go program under Delve in one of the scenario's pods (needs a scenario). */
+    debugger: debuggerSchema.optional(),
+    /** Terminals side by side in tabs, on one shell (e.g. `dlv` waits in one while `curl` runs in another). */
+    terminals: z.number().int().min(1).max(3).default(1),
     tasks: z.array(taskSchema).min(1),
     hints: z.array(localized).default([]),
     explanation: localized,
@@ -186,6 +232,12 @@ const readyLab = z
         ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${t.check.file}" is not one of the lab's files`, path: ['tasks', i, 'check', 'file'] });
       }
     });
+    lab.serve.forEach((e, i) => {
+      if (!paths.has(e.file)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${e.file}" is not one of the lab's files`, path: ['serve', i, 'file'] });
+      if (lab.scenario.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'served files need a `scenario` with the pods that serve them', path: ['serve', i, 'pod'] });
+    });
+    if (lab.debugger && !paths.has(lab.debugger.source)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${lab.debugger.source}" is not one of the lab's files`, path: ['debugger', 'source'] });
+    if (lab.debugger && lab.scenario.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a debugger needs a `scenario` with the pod that runs it', path: ['debugger'] });
     lab.solution.edits.forEach((e, i) => {
       const target = lab.files.find((f) => f.path === e.file);
       if (!target) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${e.file}" is not one of the lab's files`, path: ['solution', 'edits', i, 'file'] });

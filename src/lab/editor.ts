@@ -1,9 +1,10 @@
-// Monaco for the lab's files: only the languages we use (YAML, JSON, a Monarch
+// Monaco for the lab's files: only the languages we use (YAML, JSON, Go, a Monarch
 // tokenizer for Envoy access logs), workers bundled by Vite (never a CDN), the
 // analyzer's findings as markers, and a diff view for the solution.
 import 'monaco-editor/esm/vs/editor/edcore.main.js';
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
 import 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
+import 'monaco-editor/esm/vs/basic-languages/go/go.contribution.js';
 import 'monaco-editor/esm/vs/language/json/monaco.contribution.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
 import JsonWorker from 'monaco-editor/esm/vs/language/json/json.worker.js?worker';
@@ -42,6 +43,7 @@ const languageOf: Record<FileKind, string> = {
   text: 'plaintext',
   stats: 'plaintext',
   profile: 'plaintext',
+  go: 'go',
 };
 
 export interface EditorFile {
@@ -73,7 +75,9 @@ export function createEditor(
 ): LabEditor {
   const models = new Map<string, monaco.editor.ITextModel>();
   for (const f of files) {
-    const model = monaco.editor.createModel(f.content, languageOf[f.kind], monaco.Uri.parse(`file:///${f.path}`));
+    // A profile is binary (gzip'd protobuf): the editor says how to read it instead of showing the bytes.
+    const text = f.kind === 'profile' ? `${f.path}: binary pprof profile, ${f.content.length} bytes.\nRead it in the terminal: pprof -top ${f.path}\n` : f.content;
+    const model = monaco.editor.createModel(text, languageOf[f.kind], monaco.Uri.parse(`file:///${f.path}`));
     model.onDidChangeContent(() => opts.onChange(f.path, model.getValue()));
     models.set(f.path, model);
   }

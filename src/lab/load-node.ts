@@ -1,6 +1,7 @@
 // Node-side loading of lab folders (site build and CLI).
 import { readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { bytesToBinaryString } from '../shell/binary.ts';
 import { parseLab, formatProblems, locateInLab, isReady, type LabDefinition, type ReadyLab } from './definition.ts';
 
 export const labsDir = (root = process.cwd()) => join(root, 'labs');
@@ -37,7 +38,8 @@ export function loadLabWithFiles(id: string, root = process.cwd()): LabDefinitio
       const where = locateInLab(readFileSync(yamlFile, 'utf8'), ['files', i, 'src']);
       throw new LabError(`${relative(root, yamlFile)}:${where.line}:${where.column}: files.${i}.src: no such file "${f.src}" in the lab folder`);
     }
-    return { ...f, content: readFileSync(path, 'utf8') };
+    // Profiles are binary: kept byte for byte as a binary string (src/shell/binary.ts).
+    return { ...f, content: f.kind === 'profile' ? bytesToBinaryString(readFileSync(path)) : readFileSync(path, 'utf8') };
   });
   return { ...lab, files };
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { PROGRESS_KEY_PREFIX as KEY_PREFIX } from './keys.ts';
 
-const recordSchema = z.object({ line: z.string(), stages: z.array(z.array(z.string())), exitCode: z.number() });
+const recordSchema = z.object({ line: z.string(), stages: z.array(z.array(z.string())), exitCode: z.number(), prompt: z.string().optional() });
 
 export const progressSchema = z.object({
   v: z.literal(1),

@@ -27,15 +27,19 @@ export type ToWorker =
       records: RunRecord[];
       answers: Record<string, string>;
     }
-  | { type: 'run'; id: number; line: string }
-  | { type: 'complete'; id: number; line: string; cursor: number }
+  /** `terminal` picks one of the lab's terminals (0 when it has one); each may be in its own program's prompt. */
+  | { type: 'run'; id: number; line: string; terminal?: number }
+  /** Ctrl-C while a command of that terminal runs (a `continue` that waits, a curl held at a breakpoint). */
+  | { type: 'interrupt'; terminal: number }
+  | { type: 'complete'; id: number; line: string; cursor: number; terminal?: number }
   | { type: 'file'; path: string; content: string }
   | { type: 'answer'; taskId: string; answer: string }
   | { type: 'lang'; lang: Lang };
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'result'; id: number; stdout: string; stderr: string; exitCode: number; clear: boolean; records: RunRecord[] }
+  /** `prompt`: the terminal's next prompt when it is in a program such as `(dlv) `, null at the shell. */
+  | { type: 'result'; id: number; stdout: string; stderr: string; exitCode: number; clear: boolean; records: RunRecord[]; prompt: string | null }
   | { type: 'completion'; id: number; completion: Completion }
   | { type: 'tasks'; tasks: TaskState[] }
   | { type: 'findings'; findings: Finding[] }

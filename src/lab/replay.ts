@@ -33,9 +33,25 @@ export async function replaySolution(lab: LabData, opts: ReplayOptions = {}): Pr
   const problems = [...edited.problems];
   const session = createLabSession(lab, { fs: new VirtualFS(Object.entries(edited.files).map(([path, content]) => ({ path, content }))) });
   const shell = session.shell;
+  // A line goes to the first terminal that is free, as a learner types into the
+  // other terminal while one waits (a debugger in `continue`, a curl held at a
+  // breakpoint). A command that still waits when the solution ends is left waiting.
+  const busy = new Set<number>();
   for (const line of lab.solution.commands) {
-    const r = await shell.run(line);
-    if (r.exitCode !== 0) problems.push(`solution command failed (exit ${r.exitCode}): ${line}\n${r.stderr}`);
+    let terminal = 0;
+    while (busy.has(terminal)) terminal++;
+    if (terminal >= lab.terminals) {
+      problems.push(`solution command has no free terminal (all ${lab.terminals} wait): ${line}`);
+      break;
+    }
+    busy.add(terminal);
+    const running = shell.run(line, { terminal }).then((r) => {
+      busy.delete(terminal);
+      if (r.exitCode !== 0) problems.push(`solution command failed (exit ${r.exitCode}): ${line}\n${r.stderr}`);
+    });
+    // Simulated commands finish quickly unless they wait for another terminal; some
+    // (pprof: gunzip through DecompressionStream) take a few ticks, hence the grace period.
+    await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 200))]);
   }
   // The solution's answer to each question is its first accepted answer.
   const answers = Object.fromEntries(lab.tasks.flatMap((t) => (t.check.kind === 'answer' ? [[t.id, t.check.accept[0]!]] : [])));

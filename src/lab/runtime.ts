@@ -31,6 +31,11 @@ interface Session {
   message: string;
   editor: LabEditor | null;
   terminal: LabTerminal | null;
+  /** Every terminal (the first is `terminal`); labs with `terminals: 2` show them in tabs. */
+  terminals: LabTerminal[];
+  activeTerminal: number;
+  /** Which terminals run a command right now (shown on their tabs). */
+  busy: boolean[];
   worker: Worker;
   saveTimer: ReturnType<typeof setTimeout> | null;
   saveFailed: boolean;
@@ -63,6 +68,9 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
     message: '',
     editor: null,
     terminal: null,
+    terminals: [],
+    activeTerminal: 0,
+    busy: [],
     worker: new LabWorker(),
     saveTimer: null,
     saveFailed: false,
@@ -73,11 +81,21 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
 
   render(skeleton(s), root);
   const $ = <T extends HTMLElement>(sel: string) => root.querySelector<T>(sel)!;
+  /** Shows one of the lab's terminals (the others keep running behind their tabs). */
+  const switchTerminal = (index: number) => {
+    s.activeTerminal = index;
+    root.querySelectorAll<HTMLElement>('.opslab-terminal-host').forEach((el, i) => (el.hidden = i !== index));
+    if (s.busy[index]) host.dataset.terminalBusy = 'true';
+    else delete host.dataset.terminalBusy;
+    update();
+    s.terminals[index]?.focus();
+  };
   const update = () => {
     render(tabs(s, openFile), $('.opslab-tabs'));
     render(side(s, actions), $('.opslab-side'));
     render(toolbar(s, actions), $('.opslab-toolbar'));
     render(s.completions.length ? html`${s.t.completions} ${s.completions.join('  ')}` : nothing, $('.opslab-completions'));
+    if ((lab.terminals ?? 1) > 1) render(terminalTabs(s, switchTerminal), $('.opslab-terminal-tabs'));
     render(
       s.diffFile
         ? html`<span>${s.t.diffOf(s.diffFile)}</span><button type="button" class="opslab-button" @click=${actions.closeDiff}>${s.t.closeDiff}</button>`
@@ -233,46 +251,59 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
   // --- theme --------------------------------------------------------------
   const themeWatch = new MutationObserver(() => {
     s.editor?.setTheme(isDark());
-    s.terminal?.setTheme(isDark());
+    for (const t of s.terminals) t.setTheme(isDark());
   });
   themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
   s.cleanup.push(() => themeWatch.disconnect());
 
   // --- terminal and editor, loaded in parallel ----------------------------
+  // The data-terminal-busy attribute follows the terminal shown: keys typed there are read or not.
+  const showBusy = () => {
+    if (s.busy[s.activeTerminal]) host.dataset.terminalBusy = 'true';
+    else delete host.dataset.terminalBusy;
+  };
+  const terminalCount = lab.terminals ?? 1;
   const terminalLoaded = import('./terminal.ts').then(async ({ createTerminal }) => {
-    s.terminal = createTerminal(
-      $('.opslab-terminal-host'),
-      {
-        run: async (line) => {
-          const r = (await ask((id) => ({ type: 'run', id, line }))) as Extract<FromWorker, { type: 'result' }>;
-          return r;
+    for (let terminal = 0; terminal < terminalCount; terminal++) {
+      const created = createTerminal(
+        root.querySelectorAll<HTMLElement>('.opslab-terminal-host')[terminal]!,
+        {
+          run: async (line) => {
+            const r = (await ask((id) => ({ type: 'run', id, line, terminal }))) as Extract<FromWorker, { type: 'result' }>;
+            return r;
+          },
+          complete: async (line) => {
+            const r = (await ask((id) => ({ type: 'complete', id, line, cursor: line.length, terminal }))) as Extract<FromWorker, { type: 'completion' }>;
+            return r.completion;
+          },
+          interrupt: () => send({ type: 'interrupt', terminal }),
         },
-        complete: async (line) => {
-          const r = (await ask((id) => ({ type: 'complete', id, line, cursor: line.length }))) as Extract<FromWorker, { type: 'completion' }>;
-          return r.completion;
+        {
+          dark: isDark(),
+          history: s.progress.history,
+          welcome: s.t.welcome,
+          onHistory: (line) => {
+            s.progress.history = [...s.progress.history, line].slice(-200);
+            scheduleSave();
+          },
+          onEscape: leave('.opslab-terminal'),
+          // Keys typed while a command runs are not read; tests and tools wait for this.
+          onBusy: (busy) => {
+            s.busy[terminal] = busy;
+            root.querySelectorAll<HTMLElement>('.opslab-terminal-host')[terminal]!.dataset.busy = String(busy);
+            showBusy();
+            if (terminalCount > 1) update();
+          },
+          onCompletions: (c) => {
+            s.completions = c;
+            update();
+          },
         },
-      },
-      {
-        dark: isDark(),
-        history: s.progress.history,
-        welcome: s.t.welcome,
-        onHistory: (line) => {
-          s.progress.history = [...s.progress.history, line].slice(-200);
-          scheduleSave();
-        },
-        onEscape: leave('.opslab-terminal'),
-        // Keys typed while a command runs are not read; tests and tools wait for this.
-        onBusy: (busy) => {
-          if (busy) host.dataset.terminalBusy = 'true';
-          else delete host.dataset.terminalBusy;
-        },
-        onCompletions: (c) => {
-          s.completions = c;
-          update();
-        },
-      },
-    );
-    await s.terminal.ready;
+      );
+      s.terminals.push(created);
+    }
+    s.terminal = s.terminals[0]!;
+    await Promise.all(s.terminals.map((t) => t.ready));
     host.dataset.terminalReady = 'true';
     host.dispatchEvent(new CustomEvent('opslab-terminal-ready', { bubbles: true }));
   });
@@ -298,7 +329,7 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
   });
   s.cleanup.push(() => {
     s.editor?.dispose();
-    s.terminal?.dispose();
+    for (const t of s.terminals) t.dispose();
   });
   await terminalLoaded;
   void editorLoaded;
@@ -362,7 +393,10 @@ function skeleton(s: Session): TemplateResult {
         </div>
       </section>
       <section class="opslab-terminal-pane" aria-label=${s.t.terminal}>
-        <div class="opslab-terminal" tabindex="-1"><div class="opslab-terminal-host"></div></div>
+        ${(s.lab.terminals ?? 1) > 1 ? html`<div class="opslab-terminal-tabs" role="group" aria-label=${s.t.terminal}></div>` : nothing}
+        <div class="opslab-terminal" tabindex="-1">
+          ${Array.from({ length: s.lab.terminals ?? 1 }, (_, i) => html`<div class="opslab-terminal-host" data-terminal=${i} ?hidden=${i > 0}></div>`)}
+        </div>
         <p class="opslab-completions" aria-live="polite"></p>
       </section>
       <aside class="opslab-side"></aside>
@@ -388,6 +422,15 @@ function toolbar(s: Session, a: Actions): TemplateResult {
     </label>
     <button type="button" class="opslab-button" @click=${() => void a.reset()}>${s.t.reset}</button>
   `;
+}
+
+/** Tabs over the terminals; a tab whose terminal is running a command (e.g. a `continue` that waits) says so. */
+function terminalTabs(s: Session, show: (index: number) => void): TemplateResult {
+  return html`${Array.from({ length: s.lab.terminals ?? 1 }, 
+    (_, i) => html`<button type="button" class="opslab-tab" data-terminal=${i} aria-pressed=${s.activeTerminal === i ? 'true' : 'false'} @click=${() => show(i)}>
+      ${s.t.terminalTab(i + 1)}${s.busy[i] ? html` <span class="opslab-badge">${s.t.terminalRunning}</span>` : nothing}
+    </button>`,
+  )}`;
 }
 
 function tabs(s: Session, open: (path: string) => void): TemplateResult {

@@ -4,6 +4,9 @@
 import { createShell, parseLine, type Shell, type ShellOptions, type RunRecord } from '../shell/index.ts';
 import { Mesh, meshCommands } from '../mesh/index.ts';
 import { labCommands } from './integration.ts';
+import { withServedFiles } from '../mesh/debug-endpoints.ts';
+import { pprofCommand } from './pprof.ts';
+import { debuggerCommands } from '../debugger/commands.ts';
 import type { CheckEnv } from './checks.ts';
 import type { LabData } from './protocol.ts';
 
@@ -22,7 +25,7 @@ const applied = (r: RunRecord): string | null => {
 };
 
 export function createLabSession(lab: LabData, opts: ShellOptions): LabSession {
-  const shell = createShell(opts);
+  const shell = createShell(opts).register(pprofCommand);
   if (lab.scenario.length === 0) return { shell: shell.register(...labCommands), mesh: null };
   // The mesh starts from the lab's own files; what the learner applied in an
   // earlier visit (kept in the run records) is applied again, as it was then.
@@ -33,17 +36,20 @@ export function createLabSession(lab: LabData, opts: ShellOptions): LabSession {
     const text = file ? opts.fs.read(file) : undefined;
     if (file && text !== undefined && lab.scenario.includes(file)) mesh.applyFile(file, text);
   }
-  shell.register(...meshCommands({ mesh: () => mesh, clientPod: lab.client }));
+  const commands = meshCommands({ mesh: () => mesh, clientPod: lab.client });
+  const served = lab.serve?.length ? withServedFiles(commands, () => mesh, lab.serve) : commands;
+  shell.register(...served);
+  if (lab.debugger) shell.register(...debuggerCommands({ config: lab.debugger, mesh: () => mesh, base: served, read: (path) => shell.fs.read(path) }));
   // A check's request runs on a copy of the mesh, so it adds no lines to the
   // proxies' logs the learner reads with `kubectl logs`.
   const request: CheckEnv['request'] = async (from, command) => {
     const probe = new Mesh(mesh.files);
     const pod = probe.pod(from);
-    if (!pod) return { status: 0, body: `no pod ${from} in the scenario` };
+    if (!pod) return { status: 0, body: `no pod ${from} in the scenario`, flags: [] };
     const parsed = parseLine(command, {});
     const argv = parsed.ok ? parsed.stages[0] ?? [] : [];
     const run = probe.run(pod, argv);
-    return { status: run.outcome?.client.status ?? 0, body: run.stdout };
+    return { status: run.outcome?.client.status ?? 0, body: run.stdout, flags: run.outcome?.hops[0]?.entry.response_flags ?? [] };
   };
   return { shell, mesh, request };
 }

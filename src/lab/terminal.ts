@@ -11,8 +11,11 @@ const themes: Record<'light' | 'dark', ITheme> = {
 };
 
 export interface ShellBridge {
-  run(line: string): Promise<{ stdout: string; stderr: string; clear: boolean }>;
+  /** `prompt`: the next prompt when the terminal is in a program (`(dlv) `), null at the shell. */
+  run(line: string): Promise<{ stdout: string; stderr: string; clear: boolean; prompt?: string | null }>;
   complete(line: string): Promise<{ start: number; candidates: string[]; common: string }>;
+  /** Ctrl-C while a command runs. */
+  interrupt?(): void;
 }
 
 export interface LabTerminal {
@@ -48,6 +51,12 @@ export function createTerminal(
     /* storage disabled: no history */
   }
   const rl = new Readline();
+  // Ctrl-C between reads: the running command is interrupted (it may be waiting).
+  rl.setCtrlCHandler(() => {
+    if (!bridge.interrupt) return;
+    term.write('^C\r\n');
+    bridge.interrupt();
+  });
   term.loadAddon(fit);
   term.loadAddon(rl);
   term.open(host);
@@ -80,10 +89,12 @@ export function createTerminal(
   }
 
   let disposed = false;
+  /** The prompt of the program the terminal is in (`(dlv) `), or null for the shell's. */
+  let programPrompt: string | null = null;
   const ready = new Promise<void>((resolve) => {
     rl.println(`\x1b[2m${opts.welcome}\x1b[0m`);
     const loop = async (): Promise<void> => {
-      const reading = rl.read(PROMPT);
+      const reading = rl.read(programPrompt ?? PROMPT);
       // rl.read shows the prompt once earlier writes are flushed; this empty
       // write's callback runs right after, when keys are accepted.
       term.write('', () => {
@@ -94,9 +105,12 @@ export function createTerminal(
       if (disposed) return;
       opts.onBusy(true);
       opts.onCompletions([]);
-      if (line.trim() !== '') {
-        opts.onHistory(line.trim());
+      // A program's prompt gets empty lines too (Delve repeats the last command).
+      if (line.trim() !== '' || programPrompt !== null) {
+        if (line.trim() !== '') opts.onHistory(line.trim());
         const r = await bridge.run(line);
+        if (disposed) return;
+        programPrompt = r.prompt ?? null;
         if (r.clear) term.write('\x1b[2J\x1b[3J\x1b[H');
         if (r.stdout) rl.print(r.stdout.endsWith('\n') ? r.stdout : r.stdout + '\n');
         if (r.stderr) rl.print(`\x1b[31m${r.stderr.endsWith('\n') ? r.stderr : r.stderr + '\n'}\x1b[0m`);

@@ -14,6 +14,8 @@ let request: CheckEnv['request'];
 let answers: Record<string, string> = {};
 let findings: Finding[] = [];
 let analyzeTimer: ReturnType<typeof setTimeout> | null = null;
+/** Ctrl-C for the command running in each terminal. */
+const interrupts = new Map<number, AbortController>();
 
 const post = (msg: FromWorker) => (self as unknown as Worker).postMessage(msg);
 
@@ -70,13 +72,24 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     case 'run': {
       if (!shell) return;
-      const r = await shell.run(msg.line);
-      post({ type: 'result', id: msg.id, stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, clear: r.clear ?? false, records: shell.records });
-      await checkTasks();
+      // Started in order but not awaited: a command may wait for another
+      // terminal (a debugger in `continue`, a curl held at a breakpoint).
+      const terminal = msg.terminal ?? 0;
+      const interrupt = new AbortController();
+      interrupts.set(terminal, interrupt);
+      const running = shell;
+      void running.run(msg.line, { terminal, signal: interrupt.signal }).then((r) => {
+        if (interrupts.get(terminal) === interrupt) interrupts.delete(terminal);
+        post({ type: 'result', id: msg.id, stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, clear: r.clear ?? false, records: running.records, prompt: running.promptOf(terminal) });
+        queue = queue.then(checkTasks).catch((err: unknown) => console.error('opslab worker:', err));
+      });
       return;
     }
+    case 'interrupt':
+      interrupts.get(msg.terminal)?.abort();
+      return;
     case 'complete':
-      if (shell) post({ type: 'completion', id: msg.id, completion: shell.complete(msg.line, msg.cursor) });
+      if (shell) post({ type: 'completion', id: msg.id, completion: shell.complete(msg.line, msg.cursor, msg.terminal ?? 0) });
       return;
     case 'file':
       shell?.fs.write(msg.path, msg.content);

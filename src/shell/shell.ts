@@ -2,7 +2,7 @@
 // the reader typed, a record of what ran (the command-run check reads it) and
 // tab completion.
 import { parseLine } from './parse.ts';
-import type { CommandContext, CommandResult, CommandSpec, Lang } from './types.ts';
+import type { CommandContext, CommandResult, CommandSpec, Lang, SubPrompt } from './types.ts';
 import type { VirtualFS } from './vfs.ts';
 
 export interface RunRecord {
@@ -11,6 +11,14 @@ export interface RunRecord {
   /** Each pipeline stage after quote removal and glob expansion. */
   stages: string[][];
   exitCode: number;
+  /** The program whose prompt the line was typed at (e.g. `dlv`); absent for the shell. */
+  prompt?: string;
+}
+
+/** Where a line runs: which terminal (each has its own sub-prompt), and the Ctrl-C signal. */
+export interface RunOptions {
+  terminal?: number;
+  signal?: AbortSignal;
 }
 
 /** Extra completions (e.g. resource names from the simulator) for the word being typed. */
@@ -48,6 +56,8 @@ export class Shell {
   readonly records: RunRecord[];
   private registry = new Map<string, CommandSpec>();
   private providers: CompletionProvider[] = [];
+  /** The interactive program each terminal is in (`dlv connect`), by terminal. */
+  private subPrompts = new Map<number, SubPrompt>();
 
   constructor(opts: ShellOptions) {
     this.fs = opts.fs;
@@ -71,24 +81,49 @@ export class Shell {
     return [...this.registry.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  context(): CommandContext {
-    return { fs: this.fs, lang: this.lang, env: this.env, commands: () => this.commands() };
+  context(where: RunOptions = {}): CommandContext {
+    return { fs: this.fs, lang: this.lang, env: this.env, commands: () => this.commands(), terminal: where.terminal ?? 0, ...(where.signal ? { signal: where.signal } : {}) };
+  }
+
+  /** The prompt of the program a terminal is in, or null at the shell's own prompt. */
+  promptOf(terminal = 0): string | null {
+    return this.subPrompts.get(terminal)?.prompt() ?? null;
   }
 
   /** Runs one line: records it in the history and, when it parsed, in the records. */
-  async run(line: string): Promise<CommandResult> {
+  async run(line: string, where: RunOptions = {}): Promise<CommandResult> {
+    const terminal = where.terminal ?? 0;
+    const sub = this.subPrompts.get(terminal);
+    if (sub) return this.runAtSubPrompt(sub, line, where);
     const trimmed = line.trim();
     if (trimmed === '') return { stdout: '', stderr: '', exitCode: 0 };
     this.history.push(trimmed);
     const parsed = parseLine(trimmed, this.env, this.fs);
     if (!parsed.ok) return { stdout: '', stderr: `sh: ${parsed.error}\n`, exitCode: 2 };
     if (parsed.stages.length === 0) return { stdout: '', stderr: '', exitCode: 0 };
-    const result = await this.runPipeline(parsed.stages);
+    const result = await this.runPipeline(parsed.stages, where);
     this.records.push({ line: trimmed, stages: parsed.stages, exitCode: result.exitCode });
+    if (result.enter) this.subPrompts.set(terminal, result.enter);
     return result;
   }
 
-  private async runPipeline(stages: string[][]): Promise<CommandResult> {
+  private async runAtSubPrompt(sub: SubPrompt, line: string, where: RunOptions): Promise<CommandResult> {
+    const terminal = where.terminal ?? 0;
+    const trimmed = line.trim();
+    if (trimmed !== '') this.history.push(trimmed);
+    let r;
+    try {
+      r = await sub.run(line, this.context(where));
+    } catch (e) {
+      r = { stdout: '', stderr: `${sub.name}: internal error: ${(e as Error).message}\n`, exitCode: 70 };
+    }
+    const ran = r.ran ?? trimmed;
+    if (ran !== '') this.records.push({ line: ran, stages: [ran.split(/\s+/)], exitCode: r.exitCode, prompt: sub.name });
+    if (r.exit) this.subPrompts.delete(terminal);
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, ...(r.clear ? { clear: true } : {}) };
+  }
+
+  private async runPipeline(stages: string[][], where: RunOptions = {}): Promise<CommandResult> {
     let stdin = '';
     let stderr = '';
     let last: CommandResult = { stdout: '', stderr: '', exitCode: 0 };
@@ -99,7 +134,7 @@ export class Shell {
         last = { stdout: '', stderr: notFound[this.lang](argv[0]!, list) + '\n', exitCode: 127 };
       } else {
         try {
-          last = await spec.run(argv, stdin, this.context());
+          last = await spec.run(argv, stdin, this.context(where));
         } catch (e) {
           // A command bug must not kill the terminal; show it like a crash.
           last = { stdout: '', stderr: `${argv[0]}: internal error: ${(e as Error).message}\n`, exitCode: 70 };
@@ -112,8 +147,15 @@ export class Shell {
   }
 
   /** Tab completion for the word that ends at `cursor` (default: the end of the line). */
-  complete(line: string, cursor = line.length): Completion {
+  complete(line: string, cursor = line.length, terminal = 0): Completion {
     const before = line.slice(0, cursor);
+    const sub = this.subPrompts.get(terminal);
+    if (sub) {
+      const start = before.lastIndexOf(' ') + 1;
+      const partial = before.slice(start);
+      const candidates = [...new Set((sub.complete?.(before) ?? []).filter((c) => c.startsWith(partial)))].sort();
+      return { start, candidates, common: commonPrefix(candidates) || partial };
+    }
     const stageText = before.slice(before.lastIndexOf('|') + 1);
     const start = Math.max(before.lastIndexOf(' '), before.lastIndexOf('|'), before.lastIndexOf('\t')) + 1;
     const partial = before.slice(start);

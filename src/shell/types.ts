@@ -16,6 +16,27 @@ export interface CommandResult {
   exitCode: number;
   /** Asks the terminal to clear its screen (the `clear` command). */
   clear?: boolean;
+  /** Lines typed next in this terminal go to this program's prompt instead of the shell (e.g. after `dlv connect`). */
+  enter?: SubPrompt;
+}
+
+/** An interactive program that reads lines at its own prompt, like `(dlv) `, until it says it exited. */
+export interface SubPrompt {
+  /** Recorded with each line typed at it (RunRecord.prompt), e.g. `dlv`. */
+  name: string;
+  /** The prompt shown before the next line; it may change (a yes/no question). */
+  prompt(): string;
+  /** Runs one line; an empty line is passed too (Delve repeats the last command). */
+  run(line: string, ctx: CommandContext): SubPromptResult | Promise<SubPromptResult>;
+  /** Completions for the word being typed. */
+  complete?(line: string): string[];
+}
+
+export interface SubPromptResult extends CommandResult {
+  /** The command that ran, when it is not the line typed (an empty line repeating the last one); '' when nothing ran. */
+  ran?: string;
+  /** The program ended: the shell's prompt comes back. */
+  exit?: boolean;
 }
 
 export interface CommandContext {
@@ -24,6 +45,10 @@ export interface CommandContext {
   env: Readonly<Record<string, string>>;
   /** The commands registered, for `help` and for "command not found". */
   commands(): readonly CommandSpec[];
+  /** The terminal the command runs in (labs may have several on one shell); 0 when there is one. */
+  terminal?: number;
+  /** Aborts when the reader presses Ctrl-C while the command runs (a command that waits listens to it). */
+  signal?: AbortSignal;
 }
 
 export type CommandFn = (argv: string[], stdin: string, ctx: CommandContext) => CommandResult | Promise<CommandResult>;

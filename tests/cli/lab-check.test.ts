@@ -16,6 +16,11 @@ describe('opslab lab check', () => {
     expect(await checkLab('labs/no-healthy-upstream')).toEqual({ id: 'no-healthy-upstream', status: 'ready', problems: [] });
   });
 
+  it('accepts the envoy-log and timeouts-and-retries labs as they are', async () => {
+    expect(await checkLab('labs/envoy-log')).toEqual({ id: 'envoy-log', status: 'ready', problems: [] });
+    expect(await checkLab('labs/timeouts-and-retries')).toEqual({ id: 'timeouts-and-retries', status: 'ready', problems: [] });
+  });
+
   it('reports the tasks a solution without its edit no longer passes', async () => {
     const dir = copyLab('no-healthy-upstream');
     const yaml = readFileSync(join(dir, 'lab.yaml'), 'utf8').replace(/  edits:\n(    .*\n)+?  commands:/, '  edits: []\n  commands:');

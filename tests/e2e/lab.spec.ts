@@ -249,7 +249,7 @@ test('narrow screen stacks the panels; the embed page shows the lab alone', asyn
   await expect(page.locator('#starlight__sidebar')).toHaveCount(0);
   await expect(page.locator('.opslab-title')).toHaveText('Pod 都健康，上游却不健康');
   await start(page);
-  await typeCommand(page, 'help', '可用的命令');
+  await typeCommand(page, 'help echo', 'echo — 输出参数');
   await page.screenshot({ path: '/tmp/lab-embed-zh-light.png' });
   expect(consoleErrors).toEqual([]);
 });

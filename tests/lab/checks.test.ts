@@ -78,6 +78,24 @@ describe('checks', () => {
     expect(await check({ kind: 'request', from: 'a', command: 'curl b', expect: { status: 200 } }, env({ request }))).toEqual({ status: 'fail' });
   });
 
+  it('yaml-path with `*` passes when any list item has the value, wherever it stands', async () => {
+    const dr = (names: string[]) => env({ files: { 'dr.yaml': `spec:\n  subsets:\n${names.map((n) => `  - name: ${n}\n`).join('')}` } });
+    const v2 = { kind: 'yaml-path', file: 'dr.yaml', path: 'spec.subsets.*.name', equals: 'v2' } as const;
+    expect(await check(v2, dr(['v1']))).toEqual({ status: 'fail' });
+    expect(await check(v2, dr(['v1', 'v2']))).toEqual({ status: 'pass' });
+    expect(await check(v2, dr(['v2', 'v1']))).toEqual({ status: 'pass' });
+    expect(await check(v2, env({ files: { 'dr.yaml': 'spec: {}\n' } }))).toEqual({ status: 'fail' });
+  });
+
+  it('a request check with `flag` needs that flag among those the caller\'s sidecar logged', async () => {
+    const request = async () => ({ status: 504, body: 'upstream request timeout', flags: ['UT', 'URX'] });
+    expect(await check({ kind: 'request', from: 'a', command: 'curl b', expect: { status: 504, flag: 'UT' } }, env({ request }))).toEqual({ status: 'pass' });
+    expect(await check({ kind: 'request', from: 'a', command: 'curl b', expect: { flag: 'URX' } }, env({ request }))).toEqual({ status: 'pass' });
+    expect(await check({ kind: 'request', from: 'a', command: 'curl b', expect: { status: 504, flag: 'UF' } }, env({ request }))).toEqual({ status: 'fail' });
+    const plain = async () => ({ status: 500, body: 'error' });
+    expect(await check({ kind: 'request', from: 'a', command: 'curl b', expect: { flag: 'URX' } }, env({ request: plain }))).toEqual({ status: 'fail' });
+  });
+
   it('pathKeys turns digits into indexes', () => {
     expect(pathKeys('items.0.metadata.name')).toEqual(['items', 0, 'metadata', 'name']);
   });

@@ -190,6 +190,14 @@ describe('a ready lab', () => {
     if (!r.ok) expect(r.problems[0]!.message).toMatch(/status.*bodyIncludes/);
   });
 
+  it('accepts a request check that expects only a response flag, and rejects a flag that is not one', () => {
+    const onlyFlag = parseLab(ready.replace('expect: { status: 200 }', 'expect: { flag: URX }'), 'lab.yaml');
+    expect(onlyFlag.ok ? [] : onlyFlag.problems).toEqual([]);
+    const notAFlag = parseLab(ready.replace('expect: { status: 200 }', 'expect: { status: 504, flag: "UT,URX" }'), 'lab.yaml');
+    expect(notAFlag.ok).toBe(false);
+    if (!notAFlag.ok) expect(notAFlag.problems[0]!.message).toMatch(/expect\.flag: one response flag/);
+  });
+
   it('loadLabWithFiles reads src files and names the line of a missing one', () => {
     const root = mkdtempSync(join(tmpdir(), 'opslab-'));
     mkdirSync(join(root, 'labs', 'demo'), { recursive: true });

@@ -55,7 +55,7 @@ describe('the shell', () => {
     const sh = labShell();
     const r = await sh.run('kubectl get pods');
     expect(r.exitCode).toBe(127);
-    expect(r.stderr).toMatch(/^kubectl: command not found\. Available commands: cat, clear, echo, grep, head, help, jq, ls, tail, wc\./);
+    expect(r.stderr).toMatch(/^kubectl: command not found\. Available commands: cat, clear, echo, grep, head, help, jq, ls, tail, tr, wc\./);
     sh.lang = 'zh';
     expect((await sh.run('kubectl')).stderr).toContain('找不到该命令');
   });

@@ -37,9 +37,11 @@ export function registerLab(program: Command, setExit: SetExit): void {
   lab
     .command('check')
     .description('Validate labs and replay each ready lab\'s solution (all checks pass after it, at least one fails before it)')
-    .argument('[lab-dir...]', 'lab folders (default: every folder under ./labs)')
+    .argument('[lab-dir...]', 'lab folders or lab ids (default: every folder under ./labs)')
     .action(async (dirs: string[]) => {
-      const targets = dirs.length > 0 ? dirs : existsSync(labsDir()) ? readdirSync(labsDir()).sort().map((d) => `${labsDir()}/${d}`) : [];
+      // A bare id (`lab check no-healthy-upstream`) names ./labs/<id> when there is no such folder here.
+      const byId = (d: string) => (!existsSync(`${d}/lab.yaml`) && existsSync(`${labsDir()}/${d}/lab.yaml`) ? `${labsDir()}/${d}` : d);
+      const targets = dirs.length > 0 ? dirs.map(byId) : existsSync(labsDir()) ? readdirSync(labsDir()).sort().map((d) => `${labsDir()}/${d}`) : [];
       if (targets.length === 0) throw new UsageError('no labs found (run in the project folder or give lab folders)');
       let failed = 0;
       for (const dir of targets) {

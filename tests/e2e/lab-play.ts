@@ -1,0 +1,52 @@
+// Helpers to play a lab in the page as a learner does: start it, type commands
+// into the terminal, type into Monaco. Shared by the lab-<id>.spec.ts files.
+import type { Page } from '@playwright/test';
+import { expect } from './fixtures.ts';
+
+export function labPage(page: Page, id: string) {
+  const lab = page.locator(`opslab-lab[lab="${id}"]`);
+  /** The terminal's rows, trimmed. */
+  const rows = () => page.locator('.opslab-terminal .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+  /** The screen as one string: wrapped rows joined, so a token without spaces survives a wrap. */
+  const screen = async () => (await rows()).join('');
+
+  return {
+    lab,
+    screen,
+    task: (taskId: string) => page.locator(`.opslab-task[data-task="${taskId}"]`),
+
+    async start() {
+      const button = lab.locator('.opslab-start');
+      await expect(button).toBeEnabled();
+      await button.click();
+      await expect(lab).toHaveAttribute('data-terminal-ready', 'true', { timeout: 10_000 });
+      await expect(lab).toHaveAttribute('data-editor-ready', 'true', { timeout: 20_000 });
+    },
+
+    /** Types a line into the terminal; waits for `expected` (a string anywhere on the screen, a RegExp against one row) and an idle shell. */
+    async run(line: string, expected?: string | RegExp) {
+      await expect(lab).not.toHaveAttribute('data-terminal-busy', 'true');
+      await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
+      await page.keyboard.type(line);
+      await page.keyboard.press('Enter');
+      if (expected !== undefined) {
+        await expect
+          .poll(async () => (typeof expected === 'string' ? (await screen()).includes(expected) : (await rows()).some((r) => expected.test(r))), { message: `terminal shows ${expected}` })
+          .toBe(true);
+      }
+      await expect(lab).not.toHaveAttribute('data-terminal-busy', 'true');
+    },
+
+    /** Types lines into the focused Monaco editor; an open suggestion widget is closed so Enter makes a new line. */
+    async typeInEditor(lines: string[]) {
+      for (const [i, line] of lines.entries()) {
+        await page.keyboard.type(line);
+        if (await page.locator('.opslab-editor .suggest-widget.visible').count()) await page.keyboard.press('Escape');
+        if (i < lines.length - 1) await page.keyboard.press('Enter');
+      }
+    },
+  };
+}
+
+/** A request id as the simulator and Envoy write it (UUID version 4). */
+export const REQUEST_ID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/;
