@@ -15,6 +15,8 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   timeout: 60_000,
+  // Labs run a simulator in a worker; on a busy 2-core machine a step can take a few seconds.
+  expect: { timeout: 10_000 },
   use: {
     browserName: 'chromium',
     launchOptions: {

@@ -26,6 +26,8 @@ export const labFileSchema = z
     path: labPath,
     kind: z.enum(fileKinds),
     editable: z.boolean().default(false),
+    /** Runs in the simulator but is not shown: e.g. the apps' behaviour, which would give the answer away. */
+    hidden: z.boolean().default(false),
     content: z.string().optional(),
     src: labPath.optional(),
   })
@@ -34,6 +36,7 @@ export const labFileSchema = z
     if ((f.content === undefined) === (f.src === undefined)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'give exactly one of `content` or `src`', path: [] });
     }
+    if (f.hidden && f.editable) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a hidden file cannot be editable', path: ['hidden'] });
   });
 
 const commandRun = z
@@ -219,6 +222,7 @@ const readyLab = z
       if (paths.has(f.path)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${f.path}" is listed twice`, path: ['files', i, 'path'] });
       paths.add(f.path);
     });
+    if (lab.files.every((f) => f.hidden)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'every file is hidden: the learner needs at least one to look at', path: ['files'] });
     const ids = new Set<string>();
     lab.tasks.forEach((t, i) => {
       if (ids.has(t.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `task id "${t.id}" is used twice`, path: ['tasks', i, 'id'] });

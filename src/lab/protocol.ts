@@ -45,3 +45,6 @@ export type FromWorker =
   | { type: 'findings'; findings: Finding[] }
   /** A command changed a file (e.g. a future `kubectl edit`); the editor shows the new text. */
   | { type: 'file-changed'; path: string; content: string };
+
+/** The files the learner sees (tabs, terminal, checks); hidden ones only feed the simulator. */
+export const visibleFiles = <F extends { hidden?: boolean }>(lab: { files: F[] }): F[] => lab.files.filter((f) => !f.hidden);

@@ -4,7 +4,7 @@
 import { VirtualFS } from '../shell/index.ts';
 import { applyEdits, evaluateCheck, type CheckEnv, type CheckOutcome } from './checks.ts';
 import { createLabSession } from './session.ts';
-import type { LabData } from './protocol.ts';
+import { visibleFiles, type LabData } from './protocol.ts';
 import type { Finding } from '../analyzer/finding.ts';
 
 export interface ReplayResult {
@@ -26,8 +26,8 @@ export interface ReplayOptions {
 }
 
 export async function replaySolution(lab: LabData, opts: ReplayOptions = {}): Promise<ReplayResult> {
-  const original = Object.fromEntries(lab.files.map((f) => [f.path, f.content]));
-  const fresh = createLabSession(lab, { fs: new VirtualFS(lab.files.map((f) => ({ path: f.path, content: f.content }))) });
+  const original = Object.fromEntries(visibleFiles(lab).map((f) => [f.path, f.content]));
+  const fresh = createLabSession(lab, { fs: new VirtualFS(visibleFiles(lab).map((f) => ({ path: f.path, content: f.content }))) });
   const before = await outcomes(lab, { files: original, records: [], answers: {}, findings: await opts.analyze?.(original), request: fresh.request });
   const edited = applyEdits(original, lab.solution.edits);
   const problems = [...edited.problems];

@@ -10,7 +10,7 @@ import { applyEdits } from './edits.ts';
 import { highlightSnippet, loadHighlighter, snippetAt } from './snippet.ts';
 import { ui, type UiText } from './i18n.ts';
 import { clearProgress, exportAll, importAll, loadProgress, saveProgress, type LabProgress } from './progress.ts';
-import type { FromWorker, LabData, Lang, TaskState, ToWorker } from './protocol.ts';
+import { visibleFiles, type FromWorker, type LabData, type Lang, type TaskState, type ToWorker } from './protocol.ts';
 import type { LabEditor } from './editor.ts';
 import type { LabTerminal } from './terminal.ts';
 import LabWorker from './worker.ts?worker';
@@ -61,7 +61,7 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
     progress,
     tasks: lab.tasks.map((task) => ({ id: task.id, done: progress.done.includes(task.id) })),
     findings: [],
-    active: lab.files[0]!.path,
+    active: visibleFiles(lab)[0]!.path,
     diffFile: null,
     solutionShown: false,
     completions: [],
@@ -312,7 +312,7 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
     s.editor = createEditor(
       $('.opslab-editor-host'),
       $('.opslab-diff-host'),
-      lab.files.map((f) => ({ path: f.path, kind: f.kind, editable: f.editable, content: files()[f.path]! })),
+      visibleFiles(lab).map((f) => ({ path: f.path, kind: f.kind, editable: f.editable, content: files()[f.path]! })),
       {
         dark: isDark(),
         onChange: (path, content) => {
@@ -434,7 +434,7 @@ function terminalTabs(s: Session, show: (index: number) => void): TemplateResult
 }
 
 function tabs(s: Session, open: (path: string) => void): TemplateResult {
-  return html`${s.lab.files.map(
+  return html`${visibleFiles(s.lab).map(
     (f) => html`<button
       type="button"
       class="opslab-tab"

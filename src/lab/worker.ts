@@ -6,7 +6,7 @@ import { createLabSession } from './session.ts';
 import { analyzeFiles } from './findings.ts';
 import { detectAnalyzer } from '../analyzer/registry.ts';
 import type { Finding } from '../analyzer/finding.ts';
-import type { FromWorker, LabData, TaskState, ToWorker } from './protocol.ts';
+import { visibleFiles, type FromWorker, type LabData, type TaskState, type ToWorker } from './protocol.ts';
 
 let lab: LabData | null = null;
 let shell: Shell | null = null;
@@ -21,7 +21,7 @@ const post = (msg: FromWorker) => (self as unknown as Worker).postMessage(msg);
 
 function files(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of lab?.files ?? []) out[f.path] = shell?.fs.read(f.path) ?? f.content;
+  for (const f of lab?.files ?? []) if (!f.hidden) out[f.path] = shell?.fs.read(f.path) ?? f.content;
   return out;
 }
 
@@ -58,7 +58,7 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'init': {
       lab = msg.lab;
       answers = { ...msg.answers };
-      const fs = new VirtualFS(msg.lab.files.map((f) => ({ path: f.path, content: msg.files[f.path] ?? f.content })));
+      const fs = new VirtualFS(visibleFiles(msg.lab).map((f) => ({ path: f.path, content: msg.files[f.path] ?? f.content })));
       const session = createLabSession(msg.lab, { fs, lang: msg.lang, history: msg.history, records: msg.records });
       shell = session.shell;
       request = session.request;

@@ -102,6 +102,7 @@ test('debugs the ledger in two terminals: a breakpoint stops the request that Te
   await tabs.getByRole('button', { name: /Terminal 1/ }).click();
   await expect(host(page, 0)).toHaveAttribute('data-busy', 'true');
   await host(page, 0).locator('.xterm-helper-textarea').focus();
+  await expect(host(page, 0).locator('.xterm-helper-textarea')).toBeFocused();
   await page.keyboard.press('Control+C');
   await sees(page, 0, 'received SIGINT, stopping process (will not forward signal)');
   await run(page, 0, 'quit -c', /^\(dlv\) quit -c$/);

@@ -83,6 +83,11 @@ test('plays the no-healthy-upstream lab and keeps the progress across a reload',
   await expect(snippet.locator('.opslab-mark')).toHaveText('    labels:');
   expect(await snippet.locator('.opslab-mark span').evaluateAll((spans) => new Set(spans.map((e) => getComputedStyle(e).color)).size)).toBeGreaterThan(1);
 
+  // The apps' simulated behaviour (apps.yaml) runs but is hidden: no tab, not in the terminal's files.
+  await expect(page.locator('.opslab-tab', { hasText: 'ratings.yaml' }).first()).toBeVisible();
+  await expect(page.locator('.opslab-tab', { hasText: 'apps.yaml' })).toHaveCount(0);
+  await typeCommand(page, 'cat apps.yaml', 'cat: apps.yaml: No such file or directory');
+
   // The terminal: an unknown command lists what exists; curl shows the failure.
   await typeCommand(page, 'nosuch', 'command not found. Available commands:');
   await expect(task(page, 'see-failure')).toHaveAttribute('data-done', 'false');

@@ -178,6 +178,15 @@ describe('a ready lab', () => {
     if (!r.ok) expect(r.problems[0]).toMatchObject({ line: 24, message: expect.stringContaining('"other.yaml" is not one of the lab') });
   });
 
+  it('rejects a hidden file that is also editable, and a lab whose files are all hidden', () => {
+    const both = parseLab(ready.replace('    editable: true\n', '    editable: true\n    hidden: true\n'), 'lab.yaml');
+    expect(both.ok).toBe(false);
+    if (!both.ok) expect(both.problems[0]).toMatchObject({ line: 12, message: expect.stringContaining('hidden file cannot be editable') });
+    const allHidden = parseLab(ready.replace('    editable: true\n', '    hidden: true\n').replace('    src: gateway.log\n', '    src: gateway.log\n    hidden: true\n'), 'lab.yaml');
+    expect(allHidden.ok).toBe(false);
+    if (!allHidden.ok) expect(allHidden.problems.map((p) => p.message).join('\n')).toContain('every file is hidden');
+  });
+
   it('rejects a solution edit on a read-only file', () => {
     const r = parseLab(ready.replace('    editable: true\n', ''), 'lab.yaml');
     expect(r.ok).toBe(false);
