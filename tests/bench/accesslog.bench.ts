@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessLogReader } from '../../src/analyzer/accesslog/reader.ts';
 import { Summarizer } from '../../src/analyzer/accesslog/diagnose.ts';
-import { streamFile } from '../../src/cli/commands/logs.ts';
+import { decodeLines, streamFile } from '../../src/cli/commands/logs.ts';
 
 const LINES = 1_000_000;
 const dir = join(dirname(fileURLToPath(import.meta.url)), '.data');
@@ -75,7 +75,7 @@ function tool(label: string, cmd: string, bytes: number): { label: string; secon
 async function ours(path: string): Promise<{ seconds: number; entries: number; flags: Record<string, number> }> {
   const t0 = performance.now();
   const summary = new Summarizer();
-  const reader = new AccessLogReader({ source: path, onEntry: (e, line) => summary.add(e, line, path) });
+  const reader = new AccessLogReader({ source: path, decode: decodeLines, onEntry: (e, line) => summary.add(e, line, path) });
   const result = await streamFile(path, reader);
   const report = summary.report();
   return { seconds: (performance.now() - t0) / 1000, entries: result.entries, flags: report.by_flag };

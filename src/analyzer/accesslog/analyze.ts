@@ -29,6 +29,14 @@ export function analyzeLogs(files: { name: string | null; text: string }[], opts
     reader.push(text);
     return { file: name, result: reader.end() };
   });
+  if (summary.wantsEarlierLines(files.length)) {
+    // Second pass: hops of failed requests logged before their first error.
+    for (const { name, text } of files.slice(0, -1)) {
+      const reader = new AccessLogReader({ format: opts.format, onEntry: (e, line) => summary.addEarlier(e, line, name) });
+      reader.push(text);
+      reader.end();
+    }
+  }
   return buildReport(summary.report(), reads);
 }
 

@@ -110,12 +110,20 @@ export interface Explanation {
   next: string | null;
 }
 
+/** The host name of an :authority (`reviews.shop:9080` → `reviews.shop`); null for an IP address. */
+export function hostOf(authority: string | null): string | null {
+  if (!authority || authority.startsWith('[')) return null;
+  const host = authority.replace(/:\d+$/, '');
+  return /^[0-9.]+$/.test(host) || host.includes(':') ? null : host;
+}
+
 /** Fills {cluster} {fqdn} {port} {subset} {authority} {pod} in a command. */
 export function fillCommand(cmd: string, e: AccessLogEntry): string {
   const c = e.upstream_cluster ? decodeCluster(e.upstream_cluster) : null;
   const vals: Record<string, string | null | undefined> = {
     cluster: e.upstream_cluster,
-    fqdn: c?.fqdn,
+    // No cluster (NR, NC): the host the client asked for is the best filter (istioctl --fqdn matches a part of the name).
+    fqdn: c?.fqdn ?? hostOf(e.authority),
     port: c?.port != null ? String(c.port) : (e.downstream_local_address?.split(':').pop() ?? null),
     subset: c?.subset,
     authority: e.authority,
@@ -227,51 +235,95 @@ const OTHER = '(other)';
 const MAX_TRACKED_IDS = 20000;
 const MAX_TCP_KEYS = 500000;
 
+/**
+ * A copy of a string that does not keep alive the text it was cut from. A
+ * value cut from a line (or a key built from such values) points into the
+ * whole chunk of input it came from; keeping it would keep that chunk, and a
+ * few kept values per chunk kept the whole log in memory. Concatenating and
+ * slicing again copies just the characters.
+ */
+const own = (s: string): string => (s.length > 12 ? (' ' + s).slice(1) : s);
+
 function bump(m: Map<string, number>, k: string, n = 1): void {
   const v = m.get(k);
   if (v !== undefined) m.set(k, v + n);
-  else if (m.size < MAX_KEYS) m.set(k, n);
+  else if (m.size < MAX_KEYS) m.set(own(k), n);
   else m.set(OTHER, (m.get(OTHER) ?? 0) + n);
 }
 
+/** How many distinct values a Counter compares directly before it asks its map. */
+const HOT_KEYS = 8;
+
 /**
- * Counts values; consecutive equal values (the common case in a log) are
- * counted without touching the map, which saves hashing a new string per line.
+ * Counts values. A log has few distinct clusters, authorities and routes, and
+ * each line brings a fresh string of one of them: comparing it with the first
+ * few values seen is cheaper than hashing it into the map every time.
  */
 class Counter {
   readonly map = new Map<string, number>();
-  private last: string | null = null;
-  private run = 0;
+  private readonly hot: string[] = [];
+  private readonly hotCounts: number[] = [];
   add(k: string): void {
-    if (k === this.last) {
-      this.run++;
-      return;
+    const hot = this.hot;
+    for (let i = 0; i < hot.length; i++) {
+      if (hot[i] === k) {
+        this.hotCounts[i]!++;
+        return;
+      }
     }
-    if (this.last !== null) bump(this.map, this.last, this.run);
-    this.last = k;
-    this.run = 1;
+    // First time (or not among the hot values): the map keeps first-seen order and the key limit.
+    bump(this.map, k);
+    if (hot.length < HOT_KEYS && !this.map.has(OTHER)) {
+      hot.push(own(k));
+      this.hotCounts.push(0);
+    }
   }
   done(): Map<string, number> {
-    if (this.last !== null) bump(this.map, this.last, this.run);
-    this.last = null;
-    this.run = 0;
+    for (let i = 0; i < this.hot.length; i++) bump(this.map, this.hot[i]!, this.hotCounts[i]!);
+    this.hotCounts.fill(0);
     return this.map;
   }
 }
 
-/** A cheap number from a few characters of a request id: most ids are ruled out without hashing the string. */
+/**
+ * A cheap number from a request id, to rule out (without hashing the whole
+ * string into a map) ids that were never tracked. Request ids are mostly
+ * UUIDs, random in their first 8 and last 4 characters.
+ */
 function idHint(id: string): number {
   const n = id.length;
-  return (n * 31 + id.charCodeAt(0)) * 65599 + id.charCodeAt(n >> 1) * 257 + id.charCodeAt(n - 1) + (n > 9 ? id.charCodeAt(7) * 7 : 0);
+  const head = n < 8 ? n : 8;
+  // FNV-1a over those characters and the length.
+  let h = 0x811c9dc5 ^ n;
+  for (let i = 0; i < head; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  for (let i = n - 4 > head ? n - 4 : head; i < n; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 16)) & (HINT_BITS - 1);
 }
 
+const HINT_BITS = 1 << 20;
+const hasBit = (bits: Uint32Array, i: number) => (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
+
 const ROLE_ORDER: Record<ProxyRole, number> = { gateway: 0, 'client-sidecar': 1, proxy: 2, 'server-sidecar': 3 };
+
+/** Makes the strings of an entry we keep its own (see `own`). */
+function keep(e: AccessLogEntry): AccessLogEntry {
+  for (const k in e) {
+    const v = e[k];
+    if (typeof v === 'string') e[k] = own(v);
+  }
+  return e;
+}
 
 interface Tracked {
   file: string | null;
   line: number;
   entry: AccessLogEntry;
+  /** Added by the second pass (addEarlier). */
+  earlier?: boolean;
 }
+
+/** Lines one request may gather in the second pass (a few hops, not a flood). */
+const MAX_EARLIER_LINES = 50;
 
 /** Accumulates entries (of one or several files) into a report. */
 export class Summarizer {
@@ -285,7 +337,9 @@ export class Summarizer {
   private readonly byCluster = new Counter();
   private readonly byAuthority = new Counter();
   private readonly byRoute = new Counter();
-  private readonly trackedHints = new Set<number>();
+  /** One bit per idHint value of a tracked id: most lines are ruled out by one bit test. */
+  private readonly trackedHints = new Uint32Array(HINT_BITS >>> 5);
+  private anyTracked = false;
   private errors = 0;
   private readonly groups = new Map<string, Omit<ErrorGroup, 'answer' | 'explanation'> & { roles: (ProxyRole | null)[] }>();
   /** Entries of request ids that had an error somewhere, to find retries and hops. */
@@ -308,21 +362,29 @@ export class Summarizer {
     if (e.upstream_cluster !== null) this.byCluster.add(e.upstream_cluster);
     if (e.authority !== null) this.byAuthority.add(e.authority);
     if (e.route_name !== null) this.byRoute.add(e.route_name);
-    if (e.method === null && (code === 0 || code === null) && e.path === null) {
+    if (isTcp(e)) {
       this.tcpLines++;
       // Periodic flushing repeats a connection's line with the same start time and addresses.
-      if (this.tcpKeys.size < MAX_TCP_KEYS) this.tcpKeys.add(`${file}|${e.start_time}|${e.downstream_remote_address}|${e.upstream_local_address}|${e.upstream_host}|${e.upstream_cluster}`);
+      if (this.tcpKeys.size < MAX_TCP_KEYS) {
+        const key = `${file}|${e.start_time}|${e.downstream_remote_address}|${e.upstream_local_address}|${e.upstream_host}|${e.upstream_cluster}`;
+        if (!this.tcpKeys.has(key)) this.tcpKeys.add(own(key));
+      }
     }
-    const id = e.request_id;
     const err = isError(e);
     if (err) this.addError(e, line, file);
-    if (id !== null && (err || this.followIds !== null || this.trackedHints.has(idHint(id)))) {
-      const t = this.tracked.get(id);
-      if (t !== undefined) t.push({ file, line, entry: e });
-      else if ((err && this.tracked.size < MAX_TRACKED_IDS) || this.followIds?.has(id)) {
-        this.tracked.set(id, [{ file, line, entry: e }]);
-        this.trackedHints.add(idHint(id));
-      }
+    const id = e.request_id;
+    if (id === null) return;
+    // Look the id up only when it may start being tracked or may be tracked already.
+    const canStart = (err && this.tracked.size < MAX_TRACKED_IDS) || this.followIds !== null;
+    if (!canStart && !(this.anyTracked && hasBit(this.trackedHints, idHint(id)))) return;
+    const t = this.tracked.get(id);
+    if (t !== undefined) t.push({ file, line, entry: keep(e) });
+    else if ((err && this.tracked.size < MAX_TRACKED_IDS) || this.followIds?.has(id)) {
+      keep(e);
+      this.tracked.set(e.request_id!, [{ file, line, entry: e }]);
+      const hint = idHint(id);
+      this.trackedHints[hint >>> 5]! |= 1 << (hint & 31);
+      this.anyTracked = true;
     }
   }
 
@@ -337,11 +399,12 @@ export class Summarizer {
     if (g) {
       g.count++;
       if (g.lines.length < 20) g.lines.push(line);
-      if (e.request_id && g.request_ids.length < 5 && !g.request_ids.includes(e.request_id)) g.request_ids.push(e.request_id);
+      if (e.request_id && g.request_ids.length < 5 && !g.request_ids.includes(e.request_id)) g.request_ids.push(own(e.request_id));
       if (g.roles.length < 50) g.roles.push(role);
       return;
     }
-    this.groups.set(key, {
+    keep(e);
+    this.groups.set(own(key), {
       response_code: e.response_code,
       response_flags: e.response_flags,
       response_code_details: e.response_code_details,
@@ -371,6 +434,25 @@ export class Summarizer {
     const m = new Map(this.byOddCode);
     this.byCode.forEach((n, code) => n && m.set(String(code), n));
     return m;
+  }
+
+  /**
+   * A request is tracked from its first error on, so the proxies that answered
+   * it well in files read before (the gateway that got a good retry, the
+   * client's sidecar) are missing from its trace. True when a second pass over
+   * the earlier files could add them (see addEarlier).
+   */
+  wantsEarlierLines(files: number): boolean {
+    return files > 1 && this.followIds === null && this.tracked.size > 0;
+  }
+
+  /** Second pass: a line of a tracked request from a file that has none of its lines yet. */
+  addEarlier(e: AccessLogEntry, line: number, file: string | null = null): void {
+    const id = e.request_id;
+    if (id === null || !hasBit(this.trackedHints, idHint(id))) return;
+    const t = this.tracked.get(id);
+    if (t === undefined || t.length >= MAX_EARLIER_LINES || t.some((x) => x.file === file && !x.earlier)) return;
+    t.push({ file, line, entry: keep(e), earlier: true });
   }
 
   report(): SummaryReport {

@@ -123,5 +123,6 @@ export interface LineProblem {
 
 /** A TCP connection line: no HTTP method and no response code. */
 export function isTcp(e: AccessLogEntry): boolean {
-  return e.method === null && (e.response_code === 0 || e.response_code === null) && e.path === null;
+  const code = e.response_code;
+  return (code === 0 || code === null) && e.method === null && e.path === null;
 }

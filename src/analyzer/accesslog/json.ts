@@ -33,6 +33,8 @@ const ALIASES: Record<string, string> = {
   istio_policy_status: 'istio_policy_status',
 };
 
+const alias = (key: string): string | undefined => (Object.prototype.hasOwnProperty.call(ALIASES, key) ? ALIASES[key] : undefined);
+
 /** camelCase / dashed / spaced key → our snake_case key. */
 export function normalizeKey(key: string): string {
   const snake = key
@@ -40,7 +42,19 @@ export function normalizeKey(key: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9@]+/g, '_')
     .replace(/^_+|_+$/g, '');
-  return ALIASES[snake] ?? snake;
+  return alias(snake) ?? snake;
+}
+
+/** Keys as logged → our keys; a log repeats the same few keys on every line. */
+const keyCache = new Map<string, string>();
+
+function entryKey(raw: string): string {
+  let key = keyCache.get(raw);
+  if (key === undefined) {
+    key = alias(raw) ?? (/^[a-z_]+$/.test(raw) ? raw : normalizeKey(raw));
+    if (keyCache.size < 10_000) keyCache.set(raw, key);
+  }
+  return key;
 }
 
 /** Builds key → entry key from a json_format dictionary given as --log-format. Null if it is not one. */
@@ -75,7 +89,7 @@ export function entryFromJson(obj: Record<string, unknown>, keys?: Map<string, s
   let signals = 0;
   for (const raw in obj) {
     if (!own.call(obj, raw)) continue;
-    const key = keys?.get(raw) ?? (ALIASES[raw] ?? (/^[a-z_]+$/.test(raw) ? raw : normalizeKey(raw)));
+    const key = keys?.get(raw) ?? entryKey(raw);
     if (key === '__proto__') continue;
     let v = obj[raw];
     if (v === '-' || v === undefined) v = null;

@@ -19,6 +19,12 @@ export interface ReadOptions {
   onProgress?: (progress: { bytes: number; lines: number }) => void;
   /** At most this many problems are kept (all are counted). Default 1000. */
   maxProblems?: number;
+  /**
+   * Decodes UTF-8 bytes that hold whole lines (a chunk is cut after its last
+   * newline, so no character is ever split). Default: TextDecoder. Node passes
+   * a faster one (see src/cli/commands/logs.ts).
+   */
+  decode?: (bytes: Uint8Array) => string;
 }
 
 export interface ReadResult {
@@ -57,8 +63,12 @@ function looksLikeText(line: string): boolean {
   return false;
 }
 
+const NEWLINE = 10;
+
 export class AccessLogReader {
-  private readonly decoder = new TextDecoder('utf-8');
+  private readonly decode: (bytes: Uint8Array) => string;
+  /** Bytes after the last newline of the previous chunk (part of a line). */
+  private restBytes: Uint8Array | null = null;
   private rest = '';
   private lineNo = 0;
   private bytes = 0;
@@ -78,6 +88,12 @@ export class AccessLogReader {
 
   constructor(private readonly opts: ReadOptions = {}) {
     this.maxProblems = opts.maxProblems ?? 1000;
+    if (opts.decode) this.decode = opts.decode;
+    else {
+      // ignoreBOM: a BOM is removed once, at the start of the input (feed), not at every chunk.
+      const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+      this.decode = (bytes) => decoder.decode(bytes);
+    }
     const fmt = opts.format?.trim();
     if (fmt) {
       const keys = fmt.startsWith('{') ? keysFromJsonFormat(fmt) : null;
@@ -93,19 +109,47 @@ export class AccessLogReader {
 
   /** Feeds the next piece of the input. */
   push(chunk: string | Uint8Array): void {
-    let text: string;
     if (typeof chunk === 'string') {
-      text = chunk;
       this.bytes += chunk.length;
+      this.feed(chunk);
     } else {
-      text = this.decoder.decode(chunk, { stream: true });
       this.bytes += chunk.byteLength;
+      this.pushBytes(chunk);
     }
-    this.feed(text);
     this.opts.onProgress?.({ bytes: this.bytes, lines: this.lineNo });
   }
 
+  /**
+   * Decodes only whole lines: the bytes after the last newline wait for the
+   * next chunk. One decode per chunk, and a newline byte never sits inside a
+   * multi-byte UTF-8 character, so no streaming decoder state is needed.
+   */
+  private pushBytes(chunk: Uint8Array): void {
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last === -1) {
+      this.restBytes = this.restBytes ? concat(this.restBytes, chunk) : copy(chunk);
+      return;
+    }
+    let from = 0;
+    if (this.restBytes) {
+      // The line that spans the two chunks, decoded on its own (a small copy).
+      const nl = chunk.indexOf(NEWLINE);
+      this.feed(this.decode(concat(this.restBytes, chunk.subarray(0, nl + 1))));
+      this.restBytes = null;
+      from = nl + 1;
+    }
+    if (from <= last) this.feed(this.decode(chunk.subarray(from, last + 1)));
+    if (last + 1 < chunk.length) this.restBytes = copy(chunk.subarray(last + 1));
+  }
+
+  private atStart = true;
+
   private feed(text: string): void {
+    if (this.atStart && text !== '') {
+      // A byte order mark is not part of the first line.
+      this.atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
     let start = 0;
     let nl = text.indexOf('\n');
     if (nl === -1) {
@@ -119,17 +163,56 @@ export class AccessLogReader {
       nl = text.indexOf('\n', start);
     }
     while (nl !== -1) {
-      this.line(text.slice(start, nl));
+      if (!this.inPlace || !this.lineInPlace(text, start, nl)) this.line(text.slice(start, nl));
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
     this.rest = text.slice(start);
   }
 
+  /**
+   * True while the last text line read cleanly: then the next line is first
+   * tried in place, inside the chunk. A failed try may search past its line,
+   * but never past the next clean line (it holds every literal of the format),
+   * and after a failure lines are cut again until one reads cleanly.
+   */
+  private inPlace = false;
+
+  /** The fast path on text[from, to) without cutting the line out; false: let line() read it. */
+  private lineInPlace(text: string, from: number, to: number): boolean {
+    const chosen = this.chosen;
+    if (chosen === null || this.pending !== null || this.jsonBuf !== null) return false;
+    if (text.charCodeAt(to - 1) === 13) to--;
+    if (to <= from) return false;
+    // The same tests as line() and looksLikeText(), at an offset.
+    if (!this.userText) {
+      if (text.charCodeAt(from) !== 91 /* [ */) return false;
+      const d = text.charCodeAt(from + 1);
+      if (d < 48 || d > 57) return false;
+      const limit = Math.min(from + 64, to);
+      let close = from + 1;
+      while (close < limit && !(text.charCodeAt(close) === 93 && text.charCodeAt(close + 1) === 32)) close++;
+      if (close >= limit || close + 2 >= to || text.charCodeAt(close + 2) !== 34) return false;
+    } else {
+      const c = text.charCodeAt(from);
+      if (c === 123 /* { */ || c === 32) return false;
+    }
+    const entry = chosen.scanAt(text, from, to);
+    if (entry === null) {
+      this.inPlace = false;
+      return false;
+    }
+    this.chosenUsed = true;
+    this.emit(entry, ++this.lineNo);
+    return true;
+  }
+
   /** Ends the input; returns what was read. */
   end(): ReadResult {
-    const tail = this.decoder.decode();
-    if (tail) this.feed(tail);
+    if (this.restBytes) {
+      this.feed(this.decode(this.restBytes));
+      this.restBytes = null;
+    }
     if (this.rest !== '') {
       this.line(this.rest);
       this.rest = '';
@@ -203,6 +286,7 @@ export class AccessLogReader {
     const first = this.chosen!;
     let entry = first.scan(line);
     if (entry !== null && first.issues === 0) {
+      this.inPlace = true;
       this.chosenUsed = true;
       return this.emit(entry, no);
     }
@@ -283,6 +367,16 @@ export class AccessLogReader {
     this.sawJson = true;
     this.emit(entry, no);
   }
+}
+
+/** A copy (a Node Buffer's own slice() would be a view of memory the stream reuses). */
+const copy = (bytes: Uint8Array) => Uint8Array.prototype.slice.call(bytes);
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** Reads a whole text at once (tests, small inputs). */

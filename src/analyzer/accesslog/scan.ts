@@ -117,13 +117,27 @@ export class TextScanner {
     }
   }
 
+  /**
+   * The fast path only, on text[from, to) (a line inside a larger text): the
+   * entry when the line is exactly this format, else null (then `scan` the line).
+   */
+  scanAt(text: string, from: number, to: number): AccessLogEntry | null {
+    const e = this.fast === null ? null : this.fast(text, from, to);
+    if (e !== null) {
+      this.issues = 0;
+      this.reason = '';
+      this.reached = this.format.steps.length;
+    }
+    return e;
+  }
+
   /** The entry, or null when the line is not in this format at all (see `reason`). */
   scan(line: string): AccessLogEntry | null {
     this.issues = 0;
     this.reason = '';
     this.reached = this.format.steps.length;
     if (this.fast !== null) {
-      const e = this.fast(line);
+      const e = this.fast(line, 0, line.length);
       if (e !== null) return e;
     }
     const f = this.format;

@@ -42,6 +42,27 @@ describe('following one request across proxies', () => {
   });
 });
 
+describe('hops that answered well before the first error', () => {
+  // The gateway (read first) got a 200 for this request, after its own retry; the first
+  // attempt failed at reviews' sidecar. The gateway's line comes before any error of it.
+  const id = '7e2f1c3a-0000-4000-8000-0000000000ef';
+  const gw = `[2024-07-01T10:00:00.000Z] "GET /productpage HTTP/1.1" 200 - via_upstream - "-" 0 4100 80 79 "198.51.100.7" "curl/8.5.0" "${id}" "shop.example.com" "10.244.1.5:9080" outbound|9080||productpage.default.svc.cluster.local 10.244.0.9:52000 10.244.0.9:8080 198.51.100.7:50123 - -`;
+  const other = `[2024-07-01T10:00:01.000Z] "GET /productpage HTTP/1.1" 200 - via_upstream - "-" 0 4100 80 79 "198.51.100.7" "curl/8.5.0" "another-id" "shop.example.com" "10.244.1.5:9080" outbound|9080||productpage.default.svc.cluster.local 10.244.0.9:52002 10.244.0.9:8080 198.51.100.7:50125 - -`;
+  const srv = `[2024-07-01T10:00:00.013Z] "GET /reviews/0 HTTP/1.1" 503 UF upstream_reset_before_response_started{connection_failure} - "-" 0 91 1 - "-" "python-requests/2.31" "${id}" "reviews:9080" "10.244.2.7:9080" inbound|9080|| - 10.244.2.7:9080 10.244.1.5:41000 outbound_.9080_._.reviews.default.svc.cluster.local default`;
+  it('the trace has the gateway hop that was read before the failure', () => {
+    const r = analyzeLogs([{ name: 'gateway.txt', text: [gw, other].join('\n') }, { name: 'reviews.txt', text: srv }]);
+    const trace = r.requests.find((t) => t.request_id === id)!;
+    expect(trace.hops.map((h) => [h.file, h.line, h.role, h.response_code])).toEqual([
+      ['gateway.txt', 1, 'gateway', 200],
+      ['reviews.txt', 1, 'server-sidecar', 503],
+    ]);
+    expect(trace.failed_at).toMatchObject({ by: 'proxy', role: 'server-sidecar' });
+    // Only the failed request is followed: the other request's line is not part of any trace.
+    expect(r.requests.map((t) => t.request_id)).toEqual([id]);
+    expect(r.retries).toEqual([]);
+  });
+});
+
 describe('who answered', () => {
   it('an inbound 500 via_upstream is the application', () => {
     const r = analyzeLogs([{ name: 'a', text: `[2024-07-01T10:00:00.000Z] "GET /istio/500 HTTP/1.1" 500 - via_upstream - "-" 0 21 4 3 "-" "curl/7.88" "r1" "flask-demo:5000" "10.0.0.9:5000" inbound|5000|| 127.0.0.6:39999 10.0.0.9:5000 10.0.0.4:50000 outbound_.5000_._.flask-demo.default.svc.cluster.local default` }]);
@@ -67,6 +88,17 @@ describe('who answered', () => {
     expect(f).toMatchObject({ code: 'OPS102', severity: 'error', resource: 'Service review/review', chapter: 'case-studies/no-healthy-upstream', line: 1 });
     expect(f.fix?.en).toContain('--cluster "outbound|80|v1|review.review.svc.cluster.local"');
     expect(f.message.zh).toMatch(/[\u4e00-\u9fff]/);
+  });
+  it('503 NC has no cluster: the next command filters by the host the client asked for', () => {
+    const nc = (authority: string) =>
+      `[2024-07-01T10:00:00.000Z] "GET /ratings/1 HTTP/1.1" 503 NC cluster_not_found - "-" 0 0 0 - "-" "curl" "r5" "${authority}" "-" - - 10.96.0.9:9080 10.0.0.1:4 - default`;
+    const byName = groupFindings(analyzeLogs([{ name: 'a', text: nc('ratings.bookinfo.svc.cluster.local:9080') }]))[0]!;
+    expect(byName.fix?.en).toContain('istioctl proxy-config clusters <pod> --fqdn ratings.bookinfo.svc.cluster.local');
+    const shortName = groupFindings(analyzeLogs([{ name: 'a', text: nc('ratings:9080') }]))[0]!;
+    expect(shortName.fix?.en).toContain('--fqdn ratings ');
+    // An IP address is no service name: the placeholder stays.
+    const byIp = groupFindings(analyzeLogs([{ name: 'a', text: nc('10.96.0.9:9080') }]))[0]!;
+    expect(byIp.fix?.en).toContain('--fqdn <fqdn>');
   });
 });
 
