@@ -3,30 +3,12 @@
 // fix in the editor and the apply. Screenshots in English and Chinese.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
+import { labPage, task, typeCommand } from './lab-play.ts';
 
 const chapter = 'debug-istio/istiod-debug/';
 
-const rows = (page: Page) => page.locator('.opslab-terminal .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+const start = (page: Page) => labPage(page, 'istiod-debug').start();
 
-async function typeCommand(page: Page, line: string, expected: string | RegExp) {
-  await expect(page.locator('opslab-lab')).not.toHaveAttribute('data-terminal-busy', 'true');
-  await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  await expect
-    .poll(async () => (await rows(page)).some((r) => (typeof expected === 'string' ? r.includes(expected) : expected.test(r))), { message: `terminal shows ${expected}` })
-    .toBe(true);
-}
-
-const task = (page: Page, id: string) => page.locator(`.opslab-task[data-task="${id}"]`);
-
-async function start(page: Page) {
-  const lab = page.locator('opslab-lab[lab="istiod-debug"]');
-  await expect(lab.locator('.opslab-start')).toBeEnabled();
-  await lab.locator('.opslab-start').click();
-  await expect(lab).toHaveAttribute('data-terminal-ready', 'true', { timeout: 10_000 });
-  await expect(lab).toHaveAttribute('data-editor-ready', 'true', { timeout: 20_000 });
-}
 
 async function choose(page: Page, taskId: string, label: string) {
   await task(page, taskId).getByLabel(label).check();

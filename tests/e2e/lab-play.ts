@@ -3,8 +3,9 @@
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures.ts';
 
-export function labPage(page: Page, id: string) {
-  const lab = page.locator(`opslab-lab[lab="${id}"]`);
+/** A lab on the page; without an id, the page's first lab. */
+export function labPage(page: Page, id?: string) {
+  const lab = id ? page.locator(`opslab-lab[lab="${id}"]`) : page.locator('opslab-lab').first();
   /** The terminal's rows, trimmed. */
   const rows = () => page.locator('.opslab-terminal .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
   /** The screen as one string: wrapped rows joined, so a token without spaces survives a wrap. */
@@ -50,3 +51,12 @@ export function labPage(page: Page, id: string) {
 
 /** A request id as the simulator and Envoy write it (UUID version 4). */
 export const REQUEST_ID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+// The same steps with the page as first argument, for specs written that way.
+/** The terminal's rows, trimmed. */
+export const rows = (page: Page) => page.locator('.opslab-terminal .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+/** The terminal's screen as one string (wrapped rows joined). */
+export const screen = async (page: Page) => (await rows(page)).join('');
+export const task = (page: Page, taskId: string) => page.locator(`.opslab-task[data-task="${taskId}"]`);
+/** Types a line into the page's lab terminal and waits for `expected` and an idle shell. */
+export const typeCommand = (page: Page, line: string, expected: string | RegExp) => labPage(page).run(line, expected);

@@ -6,35 +6,13 @@
 // Chinese go to /tmp/lab-productpage-reviews-*.png.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
+import { labPage, rows, screen, task, typeCommand } from './lab-play.ts';
 
 const chapter = 'case-studies/productpage-reviews/';
 const labSelector = 'opslab-lab[lab="productpage-reviews"]';
 
-/** The terminal's screen, one string per row, trimmed. */
-const rows = (page: Page) => page.locator('.opslab-terminal .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
-/** The screen as one string: a long line wrapped over rows reads whole again (spaces at a wrap are lost). */
-const screen = async (page: Page) => (await rows(page)).join('');
+const start = (page: Page) => labPage(page, 'productpage-reviews').start();
 
-/** Types a line into the terminal and waits until the screen shows `expected` (a substring, or a RegExp tested on each row). */
-async function typeCommand(page: Page, line: string, expected: string | RegExp) {
-  await expect(page.locator('opslab-lab')).not.toHaveAttribute('data-terminal-busy', 'true');
-  await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  await expect
-    .poll(async () => (typeof expected === 'string' ? (await screen(page)).includes(expected) : (await rows(page)).some((r) => expected.test(r))), { message: `terminal shows ${expected}` })
-    .toBe(true);
-}
-
-const task = (page: Page, id: string) => page.locator(`.opslab-task[data-task="${id}"]`);
-
-async function start(page: Page) {
-  const lab = page.locator(labSelector);
-  await expect(lab.locator('.opslab-start')).toBeEnabled();
-  await lab.locator('.opslab-start').click();
-  await expect(lab).toHaveAttribute('data-terminal-ready', 'true', { timeout: 10_000 });
-  await expect(lab).toHaveAttribute('data-editor-ready', 'true', { timeout: 20_000 });
-}
 
 /** The storefront pod's generated name, read from `kubectl get pods` as a learner would. */
 async function storefrontPod(page: Page): Promise<string> {

@@ -5,24 +5,9 @@
 import { gzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
+import { rows, task, typeCommand } from './lab-play.ts';
 
 const chapter = 'case-studies/no-healthy-upstream/';
-
-/** The terminal's screen, one string per row, trimmed. */
-const rows = (page: Page) => page.locator('.opslab-terminal .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
-
-/** Types a line into the lab's terminal and waits for a row it should print (a substring, or a whole row for a RegExp). */
-async function typeCommand(page: Page, line: string, expected: string | RegExp) {
-  await expect(page.locator('opslab-lab')).not.toHaveAttribute('data-terminal-busy', 'true');
-  await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  await expect
-    .poll(async () => (await rows(page)).some((r) => (typeof expected === 'string' ? r.includes(expected) : expected.test(r))), { message: `terminal shows ${expected}` })
-    .toBe(true);
-}
-
-const task = (page: Page, id: string) => page.locator(`.opslab-task[data-task="${id}"]`);
 
 async function start(page: Page): Promise<number> {
   const lab = page.locator('opslab-lab[lab="no-healthy-upstream"]');
