@@ -5,9 +5,13 @@
 // cell of a row is written as is, so a row whose last cell is empty ends in the
 // previous cell's padding — exactly as istioctl's output does.
 
+/** Code points (Go counts runes): UTF-16 length less one per surrogate pair, without iterating a string's characters. */
 const runeCount = (s: string): number => {
-  let n = 0;
-  for (const _ of s) n++;
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
   return n;
 };
 
