@@ -1,7 +1,7 @@
 // Evaluates a task's check against the state of a lab session. Pure: the worker
 // and `opslab lab check` (replaying solutions in Node) share it. Checks that
-// need the analyzer or the simulator get them through `CheckEnv` and say
-// "unavailable" until they are plugged in.
+// need the analyzer or the simulator get them through `CheckEnv`, and say
+// "unavailable" when the caller has none to give.
 import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../analyzer/finding.ts';
 import type { RunRecord } from '../shell/index.ts';
@@ -85,12 +85,12 @@ export async function evaluateCheck(check: Check, taskId: string, env: CheckEnv)
       return outcome(check.choices ? check.accept.includes(given) : check.accept.some((a) => norm(a) === norm(given)));
     }
     case 'finding': {
-      if (!env.findings) return { status: 'unavailable', reason: 'the analyzer is not plugged into this lab yet' };
+      if (!env.findings) return { status: 'unavailable', reason: 'no analyzer results were given to the check' };
       const present = env.findings.some((f) => f.code === check.code && !f.suppressed && (check.file === undefined || f.file === check.file));
       return outcome(check.expect === 'present' ? present : !present);
     }
     case 'request': {
-      if (!env.request) return { status: 'unavailable', reason: 'the mesh simulator is not plugged into this lab yet' };
+      if (!env.request) return { status: 'unavailable', reason: 'the lab has no simulated mesh to send the request to' };
       const r = await env.request(check.from, check.command);
       const statusOk = check.expect.status === undefined || r.status === check.expect.status;
       const bodyOk = check.expect.bodyIncludes === undefined || r.body.includes(check.expect.bodyIncludes);

@@ -232,6 +232,9 @@ const readyLab = z
       if (checked && !checked.success) {
         for (const issue of checked.error.issues) ctx.addIssue({ ...issue, path: ['tasks', i, 'check', ...issue.path] });
       }
+      if (t.check.kind === 'request' && lab.scenario.length === 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a request check needs a `scenario`: the simulated mesh that answers it', path: ['tasks', i, 'check', 'kind'] });
+      }
       if (t.check.kind === 'yaml-path' && !paths.has(t.check.file)) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${t.check.file}" is not one of the lab's files`, path: ['tasks', i, 'check', 'file'] });
       }

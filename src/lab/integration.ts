@@ -1,22 +1,21 @@
-// Lab-side commands registered on the shell until the mesh simulator (src/mesh/)
-// lands and registers the real kubectl, istioctl and curl. Only `kubectl apply
-// -f` is stubbed: it reads the file like kubectl would and reports each object,
-// which is all the demo lab needs. Everything else says what is missing.
+// kubectl, istioctl and curl for labs without a `scenario` (files to read and
+// fix, no simulated cluster). `kubectl apply -f` still reads the file as kubectl
+// would and reports each object; everything else says why it cannot answer.
 import { parseAllDocuments } from 'yaml';
 import { fail, ok, type CommandSpec } from '../shell/index.ts';
 
 const pending = (name: string): CommandSpec => ({
   name,
-  summary: { en: `${name} (arrives with the mesh simulator)`, zh: `${name}（随网格模拟器提供）` },
-  run: (argv) => fail(`${argv.join(' ')}: not available yet — this build has no mesh simulator; try 'help'`, 1),
+  summary: { en: `${name} (needs a simulated cluster; this lab has none)`, zh: `${name}（需要模拟集群，本实验没有）` },
+  run: (argv) => fail(`${argv.join(' ')}: this lab has no simulated cluster (no scenario in its lab.yaml); try 'help'`, 1),
 });
 
-export const kubectlStub: CommandSpec = {
+export const kubectlFilesOnly: CommandSpec = {
   name: 'kubectl',
-  summary: { en: 'apply a lab file (kubectl apply -f FILE); more once the simulator lands', zh: '应用实验文件（kubectl apply -f FILE）；模拟器就绪后支持更多子命令' },
+  summary: { en: 'apply a lab file (kubectl apply -f FILE); this lab has no simulated cluster', zh: '应用实验文件（kubectl apply -f FILE）；本实验没有模拟集群' },
   usage: 'kubectl apply -f FILE',
   run(argv, stdin, ctx) {
-    if (argv[1] !== 'apply') return fail(`kubectl ${argv[1] ?? ''}: not available yet — this build has no mesh simulator (only 'kubectl apply -f FILE' works)`, 1);
+    if (argv[1] !== 'apply') return fail(`kubectl ${argv[1] ?? ''}: this lab has no simulated cluster (only 'kubectl apply -f FILE' works)`, 1);
     const fIndex = argv.findIndex((a) => a === '-f' || a === '--filename');
     const file = fIndex > 0 ? argv[fIndex + 1] : argv.find((a) => a.startsWith('--filename='))?.slice('--filename='.length);
     if (!file) return fail('error: must specify one of -f and -k', 1);
@@ -40,4 +39,4 @@ export const kubectlStub: CommandSpec = {
   },
 };
 
-export const labCommands: CommandSpec[] = [kubectlStub, pending('istioctl'), pending('curl')];
+export const labCommands: CommandSpec[] = [kubectlFilesOnly, pending('istioctl'), pending('curl')];

@@ -193,6 +193,12 @@ describe('a ready lab', () => {
     if (!r.ok) expect(r.problems[0]).toMatchObject({ line: 44, message: expect.stringContaining('not editable') });
   });
 
+  it('rejects a request check in a lab without a scenario', () => {
+    const r = parseLab(ready.replace('scenario: [deploy.yaml]\n', ''), 'lab.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.map((p) => p.message).join('\n')).toContain('a request check needs a `scenario`');
+  });
+
   it('rejects a request check that expects nothing', () => {
     const r = parseLab(ready.replace('expect: { status: 200 }', 'expect: {}'), 'lab.yaml');
     expect(r.ok).toBe(false);
