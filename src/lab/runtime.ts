@@ -290,7 +290,10 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
           // Keys typed while a command runs are not read; tests and tools wait for this.
           onBusy: (busy) => {
             s.busy[terminal] = busy;
-            root.querySelectorAll<HTMLElement>('.opslab-terminal-host')[terminal]!.dataset.busy = String(busy);
+            const el = root.querySelectorAll<HTMLElement>('.opslab-terminal-host')[terminal]!;
+            el.dataset.busy = String(busy);
+            // Counts prompts shown, so a test can wait for the prompt after its command.
+            if (!busy) el.dataset.prompts = String(Number(el.dataset.prompts ?? 0) + 1);
             showBusy();
             if (terminalCount > 1) update();
           },

@@ -27,9 +27,14 @@ export function labPage(page: Page, id?: string) {
     /** Types a line into the terminal; waits for `expected` (a string anywhere on the screen, a RegExp against one row) and an idle shell. */
     async run(line: string, expected?: string | RegExp) {
       await expect(lab).not.toHaveAttribute('data-terminal-busy', 'true');
-      await page.locator('.opslab-terminal .xterm-helper-textarea').focus();
+      // The next prompt, not the echo of the typed line (which may hold `expected` too), ends the command.
+      const host = lab.locator('.opslab-terminal-host:not([hidden])');
+      const prompts = async () => Number((await host.getAttribute('data-prompts')) ?? 0);
+      const before = await prompts();
+      await host.locator('.xterm-helper-textarea').focus();
       await page.keyboard.type(line);
       await page.keyboard.press('Enter');
+      await expect.poll(prompts, { message: `a new prompt after ${line}` }).toBeGreaterThan(before);
       if (expected !== undefined) {
         await expect
           .poll(async () => (typeof expected === 'string' ? (await screen()).includes(expected) : (await rows()).some((r) => expected.test(r))), { message: `terminal shows ${expected}` })
