@@ -185,10 +185,14 @@ function resourceName(v: Obj): string {
 }
 
 function eachEntry(section: Obj, path: string, listKey: string, itemKey: string, state: State, into: Entry[]): void {
-  const lk = keyOf(section, listKey);
+  // Path pieces computed once per list: a dump has tens of thousands of entries.
+  const prefix = `${path}${seg(keyOf(section, listKey))}[`;
+  const itemSeg = seg(itemKey);
   arr(section, listKey).forEach((w, i) => {
     const v = obj(w, itemKey);
-    if (v) into.push(entry(v, state, `${path}${seg(lk)}[${i}]${seg(keyOf(w, itemKey))}`, w));
+    if (!v) return;
+    const k = keyOf(w, itemKey);
+    into.push(entry(v, state, `${prefix}${i}]${k === itemKey ? itemSeg : seg(k)}`, w));
   });
 }
 

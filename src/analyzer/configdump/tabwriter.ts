@@ -15,8 +15,49 @@ const runeCount = (s: string): number => {
   return n;
 };
 
+const SURROGATE = /[\uD800-\uDBFF]/;
+/** Padding strings by length, made once: a table pads hundreds of thousands of cells. */
+const PADS = Array.from({ length: 129 }, (_, n) => ' '.repeat(n));
+const spaces = (n: number) => (n < PADS.length ? PADS[n]! : ' '.repeat(n));
+
+/**
+ * Rows that all have the same number of cells (every table istioctl prints)
+ * form one block per column, so the recursion below comes down to one width
+ * per column. Widths are counted in UTF-16 units; null when a surrogate pair
+ * makes that differ from runes (then the general path counts runes).
+ */
+function uniformTable(rows: string[][], padding: number): string | null {
+  const n = rows[0]!.length;
+  for (const row of rows) if (row.length !== n) return null;
+  const widths = new Array<number>(Math.max(0, n - 1)).fill(0);
+  for (const row of rows) {
+    for (let j = 0; j < n - 1; j++) {
+      const w = row[j]!.length;
+      if (w > widths[j]!) widths[j] = w;
+    }
+  }
+  // Lines are joined a block at a time, so each line's pieces die young.
+  const blocks: string[] = [];
+  const lines: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    let line = '';
+    for (let j = 0; j < n - 1; j++) line += row[j]! + spaces(widths[j]! + padding - row[j]!.length);
+    lines.push(n > 0 ? line + row[n - 1]! : line);
+    if (lines.length === 512) blocks.push(lines.splice(0).join('\n'));
+  }
+  if (lines.length) blocks.push(lines.join('\n'));
+  const out = blocks.join('\n') + '\n';
+  return SURROGATE.test(out) ? null : out;
+}
+
 /** Formats rows like tabwriter (padding 1 for listeners, 5 for the other tables). */
 export function tabwrite(rows: string[][], padding: number): string {
+  return (rows.length > 0 ? uniformTable(rows, padding) : null) ?? columnBlocks(rows, padding);
+}
+
+/** tabwriter's general algorithm, for rows of any shape (exported to test the fast path against). */
+export function columnBlocks(rows: string[][], padding: number): string {
   const widths: number[] = [];
   const out: string[] = [];
   const cellWidths = rows.map((r) => r.map(runeCount));

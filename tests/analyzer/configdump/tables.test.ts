@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readConfigDump } from '../../../src/analyzer/configdump/model.ts';
 import { clusterTable, describeRouteDomains, endpointTable, listenerTable, routeTable, secretTable, toIstioctlJson, toIstioctlYaml, selectClusters } from '../../../src/analyzer/configdump/tables.ts';
-import { tabwrite } from '../../../src/analyzer/configdump/tabwriter.ts';
+import { columnBlocks, tabwrite } from '../../../src/analyzer/configdump/tabwriter.ts';
+import { goSortSlice } from '../../../src/analyzer/configdump/gosort.ts';
+import fc from 'fast-check';
 
 const dump = readConfigDump(readFileSync(new URL('../../fixtures/configdump/sidecar.json', import.meta.url), 'utf8'));
 const lines = (...l: string[]) => l.map((x) => x + '\n').join('');
@@ -16,6 +18,48 @@ describe('tabwriter', () => {
   });
   it('counts runes, not UTF-16 units', () => {
     expect(tabwrite([['名字', 'x'], ['ab', 'y']], 1)).toBe(lines('名字 x', 'ab y'));
+    // A surrogate pair is one rune: the fast path for uniform rows must not count it as two.
+    expect(tabwrite([['🚀', 'x'], ['ab', 'y']], 1)).toBe(lines('🚀  x', 'ab y'));
+  });
+  it('writes uniform tables (the fast path) exactly as the general column-block algorithm does', () => {
+    const cell = fc.oneof(fc.constantFrom('', '-', 'outbound', '名字', '🚀x'), fc.string({ maxLength: 12 }).filter((c) => !c.includes('\n')));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 5 }), fc.array(cell, { minLength: 180, maxLength: 180 }), (cols, n, padding, cells) => {
+        const rows = Array.from({ length: n }, (_, i) => Array.from({ length: cols }, (_, j) => cells[(i * cols + j) % cells.length]!));
+        expect(tabwrite(rows, padding)).toBe(columnBlocks(rows, padding));
+      }),
+    );
+  });
+  it('writes ragged rows (several column blocks) with the general algorithm', () => {
+    expect(tabwrite([['a', 'b', 'c'], ['aaaa'], ['a', 'bbbb', 'c']], 1)).toBe(lines('a b c', 'aaaa', 'a bbbb c'));
+  });
+});
+
+describe('cluster order', () => {
+  // istioctl's comparator on the parsed names, as Go's sort.Slice calls it.
+  const parse = (name: string) => (name.split('|').length > 3 ? name.split('|') : ['', '0', '', name]);
+  const less = (a: string, b: string) => {
+    const [di, pi, si, fi] = parse(a);
+    const [dj, pj, sj, fj] = parse(b);
+    if (fi !== fj) return fi! < fj!;
+    if (si !== sj) return si! < sj!;
+    if (Number(pi) !== Number(pj)) return Number(pi) < Number(pj);
+    return di! < dj!;
+  };
+  const dumpOf = (names: string[]) =>
+    readConfigDump({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump', dynamic_active_clusters: names.map((name, i) => ({ cluster: { name, type: 'EDS', id: i } })) }] });
+  const name = fc.oneof(
+    fc.tuple(fc.constantFrom('outbound', 'inbound'), fc.constantFrom(80, 443, 9080), fc.constantFrom('', 'v1', 'v2'), fc.constantFrom('a.ns.svc.cluster.local', 'b.ns.svc.cluster.local', '')).map((p) => p.join('|')),
+    fc.constantFrom('BlackHoleCluster', 'PassthroughCluster', 'xds-grpc', 'a.ns.svc.cluster.local'),
+  );
+  it('is the order Go sort.Slice leaves, ties included (same names keep the order pdqsort gives them)', () => {
+    fc.assert(
+      fc.property(fc.array(name, { minLength: 13, maxLength: 200 }), (names) => {
+        const ids = selectClusters(dumpOf(names)).map((c) => c.id);
+        const expected = goSortSlice(names.map((n, id) => ({ n, id })), (a, b) => less(a.n, b.n)).map((x) => x.id);
+        expect(ids).toEqual(expected);
+      }),
+    );
   });
 });
 
