@@ -53,10 +53,18 @@ export const num = (o: unknown, snake: string): number => {
   return 0;
 };
 
+const segCache = new Map<string, string>();
+
 /** Path segment for a key: `.key` when it is an identifier, else `["key"]`. */
 export function seg(key: string | number): string {
   if (typeof key === 'number') return `[${key}]`;
-  return /^[A-Za-z_@][A-Za-z0-9_@]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  let s = segCache.get(key);
+  if (s === undefined) {
+    s = /^[A-Za-z_@][A-Za-z0-9_@]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+    // Keys of a config dump are a small set of field names; odd keys are not kept.
+    if (segCache.size < 1000) segCache.set(key, s);
+  }
+  return s;
 }
 
 /** `type.googleapis.com/envoy.x.v3.Foo` → `envoy.x.v3.Foo`. */

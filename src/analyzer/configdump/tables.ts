@@ -317,7 +317,7 @@ export function listenerTable(d: DumpInput, f: ListenerFilter = {}, opts: TableO
     const name = opts.includeConfigType ? [`listener/${str(l, 'name')}`] : [];
     if (f.verbose) {
       const matches = filterChains(l).map(({ chain }) => ({ match: describeChainMatch(field(chain, 'filter_chain_match')), dest: describeChainDestination(arr(chain, 'filters')) }));
-      goSortSlice(matches, (a, b) => a.dest > b.dest);
+      if (matches.length > 1) goSortSlice(matches, (a, b) => a.dest > b.dest);
       for (const m of matches) rows.push([...name, addr, port, m.match, m.dest]);
     } else rows.push([...name, addr, port, listenerType(l)]);
   }
