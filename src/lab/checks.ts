@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../analyzer/finding.ts';
 import type { RunRecord } from '../shell/index.ts';
 import type { Check } from './definition.ts';
+import { parseDuration } from '../mesh/duration.ts';
 
 export interface CheckEnv {
   /** The learner's files, by path. */
@@ -17,7 +18,8 @@ export interface CheckEnv {
   /** The analyzer's findings for the lab's files, once an analyzer is plugged in. */
   findings?: Finding[];
   /** Runs a simulated request, once the simulator is plugged in; `flags` are those the caller's sidecar logged. */
-  request?: (from: string, command: string) => Promise<{ status: number; body: string; flags?: string[] }>;
+  /** Sends `command` from `from` on a copy of the mesh; with `idleMs`, sends it once, lets that long pass, and answers for the second. */
+  request?: (from: string, command: string, idleMs?: number) => Promise<{ status: number; body: string; flags?: string[] }>;
 }
 
 export type CheckOutcome = { status: 'pass' } | { status: 'fail' } | { status: 'unavailable'; reason: string };
@@ -91,7 +93,7 @@ export async function evaluateCheck(check: Check, taskId: string, env: CheckEnv)
     }
     case 'request': {
       if (!env.request) return { status: 'unavailable', reason: 'the lab has no simulated mesh to send the request to' };
-      const r = await env.request(check.from, check.command);
+      const r = await env.request(check.from, check.command, check.idle === undefined ? undefined : (parseDuration(check.idle) ?? undefined));
       const statusOk = check.expect.status === undefined || r.status === check.expect.status;
       const bodyOk = check.expect.bodyIncludes === undefined || r.body.includes(check.expect.bodyIncludes);
       const flagOk = check.expect.flag === undefined || (r.flags ?? []).includes(check.expect.flag);

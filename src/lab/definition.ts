@@ -7,6 +7,7 @@
 // and a solution.
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
+import { parseDuration } from '../mesh/duration.ts';
 
 const localized = z.object({ en: z.string().min(1), zh: z.string().min(1) }).strict();
 export type Localized = z.infer<typeof localized>;
@@ -80,6 +81,8 @@ const request = z
     from: z.string().min(1),
     /** The command run there, e.g. `curl -s http://orders.shop/`. */
     command: z.string().min(1),
+    /** Send the command, let this much simulated time pass (`20m`), send it again: the second answer is judged (idle connections). */
+    idle: z.string().refine((d) => parseDuration(d) !== null, 'a duration such as 20m, 900s or 1h').optional(),
     expect: z
       .object({
         status: z.number().int().min(100).max(599).optional(),

@@ -42,12 +42,17 @@ export function createLabSession(lab: LabData, opts: ShellOptions): LabSession {
   if (lab.debugger) shell.register(...debuggerCommands({ config: lab.debugger, mesh: () => mesh, base: served, read: (path) => shell.fs.read(path) }));
   // A check's request runs on a copy of the mesh, so it adds no lines to the
   // proxies' logs the learner reads with `kubectl logs`.
-  const request: CheckEnv['request'] = async (from, command) => {
+  const request: CheckEnv['request'] = async (from, command, idleMs) => {
     const probe = new Mesh(mesh.files);
     const pod = probe.pod(from);
     if (!pod) return { status: 0, body: `no pod ${from} in the scenario`, flags: [] };
     const parsed = parseLine(command, {});
     const argv = parsed.ok ? parsed.stages[0] ?? [] : [];
+    if (idleMs !== undefined) {
+      // Open (and pool) the connection first, then let it sit idle; the second request is judged.
+      probe.run(pod, argv);
+      probe.sim.clock += idleMs;
+    }
     const run = probe.run(pod, argv);
     return { status: run.outcome?.client.status ?? 0, body: run.stdout, flags: run.outcome?.hops[0]?.entry.response_flags ?? [] };
   };

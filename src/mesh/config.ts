@@ -88,6 +88,8 @@ export interface DCluster {
   source?: SourceRef;
   tls?: { mode: string; sni?: string };
   keepalive?: { time?: number; interval?: number; probes?: number };
+  /** DestinationRule connectionPool.tcp.connectTimeout (Envoy's connect_timeout; mesh default 10s). */
+  connectTimeoutMs?: number;
   /** DestinationRule outlierDetection, as istiod translates it (cluster_traffic_policy.go applyOutlierDetection). */
   outlier?: OutlierSpec;
   /** Endpoints (EDS); null for clusters without EDS. */
@@ -242,7 +244,7 @@ function outlierFrom(od: Record<string, unknown>, source: SourceRef): OutlierSpe
   return out;
 }
 
-type TrafficPolicy = { tls?: { mode: string; sni?: string }; keepalive?: DCluster['keepalive']; outlier?: OutlierSpec };
+type TrafficPolicy = { tls?: { mode: string; sni?: string }; keepalive?: DCluster['keepalive']; connectTimeoutMs?: number; outlier?: OutlierSpec };
 
 function trafficPolicyFor(dr: Resource, subsetIndex: number | null, port: number): TrafficPolicy {
   const layers: { tp: Record<string, unknown>; path: (string | number)[] }[] = [{ tp: obj(dr.spec.trafficPolicy), path: ['spec', 'trafficPolicy'] }];
@@ -260,6 +262,8 @@ function trafficPolicyFor(dr: Resource, subsetIndex: number | null, port: number
         const sni = str(tls.sni);
         if (sni) out.tls.sni = sni;
       }
+      const connect = parseDuration(obj(obj(layer.connectionPool).tcp).connectTimeout);
+      if (connect !== null) out.connectTimeoutMs = connect;
       const ka = obj(obj(obj(layer.connectionPool).tcp).tcpKeepalive);
       if (Object.keys(ka).length) {
         const k: NonNullable<DCluster['keepalive']> = {};
@@ -312,6 +316,7 @@ function buildOutboundClusters(sc: Scenario, fromNs: string, services: OutboundS
         const c: DCluster = { ...base, name: clusterName('outbound', p.number, name, os.host), subset: name, source: sourceOf(dr, ['spec', 'subsets', i, 'name']), endpoints: type === 'EDS' ? endpointsFor(sc, os, p.number, labels) ?? [] : null };
         delete c.tls;
         delete c.keepalive;
+        delete c.connectTimeoutMs;
         delete c.outlier;
         Object.assign(c, trafficPolicyFor(dr, i, p.number));
         clusters.push(c);

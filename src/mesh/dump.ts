@@ -17,7 +17,7 @@ function meta(kind: 'destination-rule' | 'virtual-service', ns: string, name: st
 }
 
 function clusterJson(c: DCluster): Json {
-  const j: Json = { '@type': `${T}envoy.config.cluster.v3.Cluster`, name: c.name, type: c.type, connect_timeout: '10s' };
+  const j: Json = { '@type': `${T}envoy.config.cluster.v3.Cluster`, name: c.name, type: c.type, connect_timeout: protoDuration(c.connectTimeoutMs ?? 10_000) };
   if (c.type === 'EDS') j.eds_cluster_config = { eds_config: { ads: {}, initial_fetch_timeout: '0s', resource_api_version: 'V3' }, service_name: c.name };
   if (c.type === 'ORIGINAL_DST') j.lb_policy = 'CLUSTER_PROVIDED';
   if (c.name === 'BlackHoleCluster') j.type = 'STATIC';

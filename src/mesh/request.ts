@@ -182,6 +182,22 @@ export class Simulator {
     return this.rng.int(32768, 60999);
   }
 
+  /** Local ports of the proxies' pooled upstream connections, by `proxy>address`. */
+  private connPorts = new Map<string, number>();
+
+  /**
+   * The local port of a proxy's connection to an address: a pooled connection is
+   * reused, so requests show the same port until it breaks. A port is drawn every
+   * time all the same, so the random sequence (request ids) does not depend on reuse.
+   */
+  private connectionPort(key: string): number {
+    const drawn = this.port();
+    const pooled = this.connPorts.get(key);
+    if (pooled !== undefined) return pooled;
+    this.connPorts.set(key, drawn);
+    return drawn;
+  }
+
   // ---- name resolution ---------------------------------------------------------
 
   /** What a name resolves to from a pod: a service VIP, a ServiceEntry address, or an outside IP. */
@@ -591,7 +607,8 @@ export class Simulator {
       tried.add(addr);
       upstreamAddr = addr;
       path.push({ kind: 'endpoint', name: addr, detail: `${ep?.pod ? `pod ${ep.pod.name}` : 'outside the mesh'}${attempt > 1 ? `, attempt ${attempt}` : ''}` });
-      const src = { ip: pod.ip, port: this.port() };
+      const connection = `${hop.proxy}>${addr}`;
+      const src = { ip: pod.ip, port: this.connectionPort(connection) };
       e.upstream_local_address = `${src.ip}:${src.port}`;
       let rep: Reply;
       const ip = ep ? ep.ip : dnsIp ?? '';
@@ -613,6 +630,8 @@ export class Simulator {
         path.push({ kind: 'note', name: `TLS handshake failed (SNI ${upstreamSni})`, detail: `the server only knows ${direct.tlsServerNames.join(', ')}; ${cluster.tls?.sni ? 'the DestinationRule sets this sni' : this.sc.mesh.autoSni ? `the DestinationRule sets no sni, so auto SNI used the Host header (Istio ${this.sc.mesh.istioVersion})` : `the DestinationRule sets no sni, so the downstream SNI was passed on (Istio ${this.sc.mesh.istioVersion})`}`, ...(cluster.source ? { source: cluster.source } : {}) });
       } else if (ep?.pod) rep = this.toPod(ep.pod, ep.port, { ...req, sni: null }, t, src, sni);
       else rep = this.toAddress(ip, ep ? ep.port : cluster.port ?? 80, { ...req, sni: null }, t, src, null);
+      // A reset or refused connection leaves the pool: the next request opens a new one.
+      if (rep.reset) this.connPorts.delete(connection);
       hops.push(...rep.hops);
       const perTry = retry?.perTryTimeoutMs ? t + retry.perTryTimeoutMs : Infinity;
       const limit = Math.min(deadline, perTry);

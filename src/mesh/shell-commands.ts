@@ -272,7 +272,35 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
       return curlResult(mesh, pod, argv);
     },
   };
-  return [kubectl, istioctl, curl, mysql];
+  const sleep: CommandSpec = {
+    name: 'sleep',
+    summary: { en: 'let simulated time pass (it returns at once): idle connections age, timeouts run out', zh: '让模拟时间流逝（立即返回）：空闲连接随之老化，超时随之到期' },
+    usage: 'sleep NUMBER[s|m|h|d] ...',
+    run(argv) {
+      const args = argv.slice(1);
+      if (args.length === 0) return fail("sleep: missing operand\nTry 'sleep 20m' (s, m, h or d; seconds without a suffix).");
+      let ms = 0;
+      for (const a of args) {
+        const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(a);
+        if (!m) return fail(`sleep: invalid time interval '${a}'`);
+        ms += Number(m[1]) * SLEEP_UNITS[m[2] || 's']!;
+      }
+      if (ms > 30 * SLEEP_UNITS.d!) return fail('sleep: the simulated clock moves at most 30 days at a time');
+      opts.mesh().sim.clock += Math.round(ms);
+      return ok(`(${formatSpan(ms)} passed on the simulated clock)\n`);
+    },
+  };
+  return [kubectl, istioctl, curl, mysql, sleep];
+}
+
+const SLEEP_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** 1200000 → `20m`, 90500 → `1m30.5s`: how long a `sleep` moved the clock. */
+function formatSpan(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = Math.round((ms % 60_000) / 100) / 10;
+  return [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].join('');
 }
 
 /** POD, pod/POD or deploy/NAME (kubectl then picks one of the Deployment's pods). */
