@@ -51,6 +51,8 @@ export interface ClientResult {
   error: string | null;
   exitCode: number;
   durationMs: number;
+  /** The names on the certificate the server presented, when it did not cover the host (curl -v prints its subject). */
+  certNames?: string[];
 }
 
 export interface RequestOutcome {
@@ -928,7 +930,7 @@ export class Simulator {
     this.clock = start + durationMs + this.gapMs;
     const ok = rep && !rep.reset && exitCode !== 28;
     return {
-      client: { status: ok ? rep!.status : null, body: ok && !(c.fail && rep!.status >= 400) ? rep!.body : '', headers: ok ? rep!.headers : [], error, exitCode, durationMs },
+      client: { status: ok ? rep!.status : null, body: ok && !(c.fail && rep!.status >= 400) ? rep!.body : '', headers: ok ? rep!.headers : [], error, exitCode, durationMs, ...(rep?.reset === 'cert' ? { certNames: rep.body.split(',') } : {}) },
       hops,
       ...(notes ? { notes } : {}),
     };
@@ -970,6 +972,18 @@ export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string
   const headers = [...r.headers, ['date', new Date(EPOCH).toUTCString()], ...(httpProxied ? [['server', 'envoy']] : [])] as [string, string][];
   if (c.verbose) {
     if (targetIp) stderr += `*   Trying ${targetIp}:${c.port}...\n* Connected to ${c.host} (${targetIp}) port ${c.port}\n`;
+    if (c.scheme === 'https' && targetIp) {
+      // The handshake comes before any request: a certificate for other names ends it there.
+      stderr += `* ALPN: curl offers h2,http/1.1\n* TLSv1.3 (OUT), TLS handshake, Client hello (1):\n`;
+      if (r.certNames) {
+        stderr += `* TLSv1.3 (IN), TLS handshake, Server hello (2):\n* Server certificate:\n*  subject: CN=${r.certNames[0]}\n*  subjectAltName does not match ${c.host}\n`;
+        if (r.error) stderr += r.error.replace(/^curl: \(\d+\) /, '* ') + '\n* Closing connection\n';
+      } else if (!r.error) stderr += `* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384\n`;
+      if (r.status === null) {
+        if (r.error && (!c.silent || c.verbose)) stderr += r.error + '\n';
+        return { stdout, stderr };
+      }
+    }
     stderr += `> ${c.method} ${c.path} HTTP/1.1\n> Host: ${authorityOf(c)}\n> User-Agent: ${ENVOY_UA}\n> Accept: */*\n`;
     for (const [k, v] of c.headers) if (k.toLowerCase() !== 'host') stderr += `> ${k}: ${v}\n`;
     stderr += '>\n';
