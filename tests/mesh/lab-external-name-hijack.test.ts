@@ -51,4 +51,10 @@ describe('lab external-name-hijack', () => {
     expect(r.stdout).toContain('"status": "ok"');
     expect((await shell.run('kubectl logs deploy/checkout -n shop -c istio-proxy')).stdout.trim().split('\n').at(-1)).toContain(' PassthroughCluster ');
   });
+  it('a port named https instead (as IST0150 asks) matches only its own name: no capture either', async () => {
+    const { fs, shell } = labShell();
+    fs.write('assets-cdn.yaml', readFileSync(`${DIR}/assets-cdn.yaml`, 'utf8').replace('  - port: 443\n', '  - name: https\n    port: 443\n'));
+    expect((await shell.run('kubectl apply -f assets-cdn.yaml')).exitCode).toBe(0);
+    expect((await shell.run(CALL)).exitCode).toBe(0);
+  });
 });

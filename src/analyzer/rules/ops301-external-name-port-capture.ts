@@ -1,4 +1,4 @@
-// OPS301: an ExternalName Service with a non-HTTP port makes every sidecar build a
+// OPS301: an ExternalName Service with a TCP or unnamed port makes every sidecar build a
 // 0.0.0.0:<port> listener whose catch-all chain forwards to the external name, so
 // traffic to any other destination on that port without its own VIP (passthrough
 // to an IP outside the mesh, a ServiceEntry without addresses) is hijacked.
@@ -23,7 +23,8 @@ export const rule: Rule = {
     for (const svc of model.services) {
       if (svc.type !== 'ExternalName') continue;
       for (const p of svc.ports) {
-        if (isHttpLike(p.protocol) || p.l4 === 'UDP') continue;
+        // HTTP ports match on Host and TLS/HTTPS ports on the Service's own SNI; only TCP or unnamed ports catch all (istio/istio#37331, IST0150).
+        if (isHttpLike(p.protocol) || p.protocol === 'TLS' || p.protocol === 'HTTPS' || p.l4 === 'UDP') continue;
         // Other declared destinations on the same port without their own address are the likely victims.
         const victims = model.ofKind('ServiceEntry').filter((se) => strList(se.spec.addresses).length === 0 && model.registry.some((h) => h.source === se && h.ports.some((x) => x.number === p.port))).map((se) => se.ref);
         const also = victims.length ? ` Affected here: ${victims.join(', ')}.` : '';
@@ -32,7 +33,7 @@ export const rule: Rule = {
           resource: svc.resource,
           path: ['spec', 'ports', p.index, 'port'],
           message: t(`ExternalName service ${svc.name} (→ ${svc.externalName ?? '?'}) declares port ${p.port}: outbound traffic on port ${p.port} to destinations without their own listener is sent to ${svc.externalName ?? 'it'}.${also}`, `ExternalName Service ${svc.name}（→ ${svc.externalName ?? '?'}）声明了端口 ${p.port}：发往端口 ${p.port} 且没有独立监听器的出站流量都会被转发到 ${svc.externalName ?? '它'}。${alsoZh}`),
-          fix: t(`Avoid the port clash: give the ExternalName service a port no other destination uses, name it as HTTP if it is HTTP, or replace it with a ServiceEntry that has addresses.`, `避免端口冲突：为 ExternalName Service 使用其他目标不会用到的端口；若是 HTTP 则按 HTTP 命名端口；或改用带 addresses 的 ServiceEntry。`),
+          fix: t(`Avoid the port clash: name the port for its protocol (tls-, https- or http-, so it matches by SNI or Host), limit who sees the Service (networking.istio.io/exportTo), give it a port no other destination uses, or replace it with a ServiceEntry that has addresses.`, `避免端口冲突：按协议为端口命名（tls-、https- 或 http-，让它按 SNI 或 Host 匹配）；限制谁能看到这个 Service（networking.istio.io/exportTo）；为它换一个其他目标不会用到的端口；或改用带 addresses 的 ServiceEntry。`),
         });
       }
     }

@@ -88,6 +88,11 @@ ${ports}`;
   it('near miss: an HTTP-named port gets routes per host, no catch-all; OPS301 stays quiet', () => {
     expect(run(ext('  - {name: http, port: 80}\n'), 'OPS301')).toEqual([]);
   });
+  it('near miss: a port named tls or https matches only the Service name by SNI (istio/istio#37331); OPS301 stays quiet, a tcp one is reported', () => {
+    expect(run(ext('  - {name: https, port: 443}\n'), 'OPS301')).toEqual([]);
+    expect(run(ext('  - {name: tls-search, port: 443}\n'), 'OPS301')).toEqual([]);
+    expect(run(ext('  - {name: tcp-search, port: 443}\n'), 'OPS301')).toHaveLength(1);
+  });
 });
 
 describe('OPS302 server-first protocol on an HTTP port (server-speaks-first chapter)', () => {
