@@ -151,7 +151,8 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
             if (!pod) return fail(notFound(rest[0] ?? ''));
             pods = [pod];
           }
-          const c = s.values.get('c')?.[0];
+          // A gateway pod has one container, istio-proxy: it is the default there.
+          const c = s.values.get('c')?.[0] ?? (pods.length > 0 && pods.every((p) => p.proxy === 'router') ? 'istio-proxy' : undefined);
           if (c === 'istio-proxy') {
             const bad = pods.find((p) => p.proxy === 'none');
             if (bad) return fail(`error: container istio-proxy is not valid for pod ${bad.name}`);

@@ -1,0 +1,64 @@
+// Plays the tls-wrong-sni lab as a learner: /charge through the ingress gateway
+// gets Envoy's 503, the gateway's log shows the handshake failure and its own
+// host as SNI; `sni` typed in Monaco and applied makes /charge reach the provider.
+import { test, expect } from './fixtures.ts';
+import { labPage } from './lab-play.ts';
+
+const chapter = 'common-problem/tls-wrong-sni/';
+const CHARGE = 'curl -s --resolve www.shop-demo.example:443:istio-ingressgateway.istio-system https://www.shop-demo.example/charge';
+
+test('plays the tls-wrong-sni lab', async ({ page, consoleErrors }) => {
+  const { start, run, task, typeInEditor } = labPage(page, 'tls-wrong-sni');
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.goto(chapter);
+  await start();
+  await expect(page.locator('.opslab-progress')).toHaveText('0 of 5 done');
+
+  await run(CHARGE, 'reset reason: connection termination');
+  await expect(task('charge')).toHaveAttribute('data-done', 'true');
+  await run('clear');
+  await run('kubectl logs deploy/istio-ingressgateway -n istio-system', 'SSLV3_ALERT_HANDSHAKE_FAILURE');
+
+  const clue = task('read-gateway-log');
+  await clue.getByLabel('The flag says no route matched /charge').check();
+  await clue.getByRole('button', { name: 'Check answer' }).click();
+  await expect(clue).toHaveAttribute('data-done', 'false');
+  await clue.getByLabel('The TLS handshake to outbound|443||pay.shop-demo.example failed', { exact: false }).check();
+  await clue.getByRole('button', { name: 'Check answer' }).click();
+  await expect(clue).toHaveAttribute('data-done', 'true');
+  const why = task('why-reset');
+  await why.getByLabel('The gateway asked for www.shop-demo.example in its SNI', { exact: false }).check();
+  await why.getByRole('button', { name: 'Check answer' }).click();
+  await expect(why).toHaveAttribute('data-done', 'true');
+
+  // `sni` under `tls:`, typed at the end of payment-provider-dr.yaml (its last line is `mode: SIMPLE`).
+  const editor = page.locator('.opslab-editor .monaco-editor').first();
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await typeInEditor(['      sni: pay.shop-demo.example']);
+  await expect(task('set-sni')).toHaveAttribute('data-done', 'true');
+  await expect(task('charge-works')).toHaveAttribute('data-done', 'false');
+  await run('kubectl apply -f payment-provider-dr.yaml', 'destinationrule.networking.istio.io/payment-provider configured');
+  await expect(task('charge-works')).toHaveAttribute('data-done', 'true');
+  await expect(page.locator('.opslab-progress')).toHaveText('5 of 5 done');
+
+  await run('clear');
+  await run(CHARGE, '"charge": "accepted"');
+  await page.screenshot({ path: '/tmp/labs-sim/tls-wrong-sni-en-done.png' });
+  expect(consoleErrors).toEqual([]);
+});
+
+for (const lang of ['en', 'zh'] as const) {
+  test(`tls-wrong-sni screenshot (${lang})`, async ({ page, consoleErrors }) => {
+    const { start, run, lab } = labPage(page, 'tls-wrong-sni');
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await page.goto((lang === 'zh' ? 'zh/' : '') + chapter);
+    await start();
+    if (lang === 'zh') await expect(lab.locator('.opslab-title')).toHaveText('握手时报错了名字');
+    await run(CHARGE, 'reset reason: connection termination');
+    await page.getByRole('button', { name: lang === 'zh' ? '显示一条提示' : 'Show a hint' }).click();
+    await lab.scrollIntoViewIfNeeded();
+    await lab.screenshot({ path: `/tmp/labs-sim/tls-wrong-sni-${lang}.png` });
+    expect(consoleErrors).toEqual([]);
+  });
+}
