@@ -96,6 +96,10 @@ interface Reply {
 const ENVOY_UA = 'curl/8.5.0';
 const EPOCH = Date.UTC(2024, 4, 1, 8, 0, 0);
 
+/** Envoy's local reply for a failed upstream TLS handshake (`retried and the latest reset reason` after retries). */
+const tlsFailureBody = (retried: boolean): string =>
+  `upstream connect error or disconnect/reset before headers. ${retried ? 'retried and the latest reset reason' : 'reset reason'}: connection failure, transport failure reason: ${TLS_HANDSHAKE_FAILURE}`;
+
 export const LOCAL_BODIES = {
   uh: 'no healthy upstream',
   ut: 'upstream request timeout',
@@ -105,7 +109,8 @@ export const LOCAL_BODIES = {
 };
 
 /** BoringSSL's error when the server answers the ClientHello with a handshake_failure alert. */
-export const TLS_HANDSHAKE_FAILURE = 'TLS_error:|268436496:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE:TLS_error_end';
+/** The server's handshake_failure alert (40) as BoringSSL reports it: 268435456 + 1000 + 40; spaces become `_` in recent Envoy. */
+export const TLS_HANDSHAKE_FAILURE = 'TLS_error:|268436496:SSL_routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE:TLS_error_end';
 
 /** Does a certificate name (maybe `*.x`) cover a host? */
 function certCovers(names: string[], host: string): boolean {
@@ -618,7 +623,8 @@ export class Simulator {
       // TLS origination: the DestinationRule's sni; else (auto SNI, Istio >= 1.21) the request's
       // Host; before that Envoy passed on the downstream SNI (guide: tls-wrong-sni), or none.
       const originating = cluster.tls && cluster.tls.mode !== 'DISABLE' && cluster.tls.mode !== 'ISTIO_MUTUAL';
-      const upstreamSni = originating ? cluster.tls?.sni ?? (this.sc.mesh.autoSni ? req.authority.split(':')[0]! : req.sni ?? '') : null;
+      // Without `sni` Envoy sends none, unless auto SNI (Istio >= 1.21) takes the request's Host.
+      const upstreamSni = originating ? cluster.tls?.sni ?? (this.sc.mesh.autoSni ? req.authority.split(':')[0]! : '') : null;
       if (direct !== undefined && this.droppedOnPath(hop.proxy, addr, direct, t, cluster)) {
         rep = { status: 0, body: '', headers: [], ms: 1, reset: 'termination', hops: [] };
         const ka = cluster.keepalive ? `TCP keepalive probes start only after ${cluster.keepalive.time ?? 7200}s idle` : 'The cluster has no TCP keepalive';
@@ -627,9 +633,9 @@ export class Simulator {
         rep = { status: 0, body: '', headers: [], ms: 1, reset: 'termination', hops: [] };
         path.push({ kind: 'note', name: 'pooled connection closed by the app', detail: `idle for at least the app's keepaliveTimeout (${direct?.keepaliveTimeoutMs}ms); the FIN crossed the request${direct ? srcOf(direct.source) : ''}` });
       } else if (upstreamSni !== null && direct?.tlsServerNames && !certCovers(direct.tlsServerNames, upstreamSni)) {
-        // TLS origination (DestinationRule tls SIMPLE/MUTUAL): without \`sni\` Envoy sends the downstream name.
+        // TLS origination (DestinationRule tls SIMPLE/MUTUAL) naming a host the server has no certificate for, or none.
         rep = { status: 0, body: '', headers: [], ms: 1, reset: 'tls', hops: [] };
-        path.push({ kind: 'note', name: `TLS handshake failed (SNI ${upstreamSni})`, detail: `the server only knows ${direct.tlsServerNames.join(', ')}; ${cluster.tls?.sni ? 'the DestinationRule sets this sni' : this.sc.mesh.autoSni ? `the DestinationRule sets no sni, so auto SNI used the Host header (Istio ${this.sc.mesh.istioVersion})` : `the DestinationRule sets no sni, so the downstream SNI was passed on (Istio ${this.sc.mesh.istioVersion})`}`, ...(cluster.source ? { source: cluster.source } : {}) });
+        path.push({ kind: 'note', name: `TLS handshake failed (${upstreamSni ? `SNI ${upstreamSni}` : 'no SNI'})`, detail: `the server only knows ${direct.tlsServerNames.join(', ')}; ${cluster.tls?.sni ? 'the DestinationRule sets this sni' : this.sc.mesh.autoSni ? `the DestinationRule sets no sni, so auto SNI used the Host header (Istio ${this.sc.mesh.istioVersion})` : `the DestinationRule sets no sni, and before Istio 1.21 none is sent (Istio ${this.sc.mesh.istioVersion})`}`, ...(cluster.source ? { source: cluster.source } : {}) });
       } else if (ep?.pod) rep = this.toPod(ep.pod, ep.port, { ...req, sni: null }, t, src, sni);
       else rep = this.toAddress(ip, ep ? ep.port : cluster.port ?? 80, { ...req, sni: null }, t, src, null);
       // A reset or refused connection leaves the pool: the next request opens a new one.
@@ -659,7 +665,7 @@ export class Simulator {
       }
       t += rep.ms;
       observe(addr, rep.reset ? 503 : rep.status, t);
-      if (rep.reset === 'termination' || rep.reset === 'tls') {
+      if (rep.reset === 'termination') {
         // Not a connect failure: only retryOn reset (or 5xx / gateway-error) retries it; Istio's default policy does not.
         if (retry && retriableTimeout(retry) && left > 0) {
           left--;
@@ -669,9 +675,7 @@ export class Simulator {
         }
         e.upstream_host = addr;
         const urx = retry && retriableTimeout(retry) && attempt > 1 ? ['URX'] : [];
-        const rl = local(503, [...flags, 'UC', ...urx].join(','), 'upstream_reset_before_response_started{connection_termination}', LOCAL_BODIES.uc, t - t0);
-        if (rep.reset === 'tls') e.upstream_transport_failure_reason = TLS_HANDSHAKE_FAILURE;
-        return rl;
+        return local(503, [...flags, 'UC', ...urx].join(','), 'upstream_reset_before_response_started{connection_termination}', LOCAL_BODIES.uc, t - t0);
       }
       if (rep.reset) {
         if (retry && retriableReset(retry) && left > 0) {
@@ -682,6 +686,12 @@ export class Simulator {
         }
         e.upstream_host = addr;
         const urx = retry && retriableReset(retry) && attempt > 1 ? ['URX'] : [];
+        if (rep.reset === 'tls') {
+          // A TLS upstream counts as connected only after its handshake: a failed one is a connection failure, with the reason.
+          const rl = local(503, [...flags, 'UF', ...urx].join(','), `upstream_reset_before_response_started{connection_failure,${TLS_HANDSHAKE_FAILURE}}`, tlsFailureBody(attempt > 1), t - t0);
+          e.upstream_transport_failure_reason = TLS_HANDSHAKE_FAILURE;
+          return rl;
+        }
         return local(503, [...flags, 'UF', ...urx].join(','), 'upstream_reset_before_response_started{connection_failure}', LOCAL_BODIES.uf, t - t0);
       }
       if (retry && retriableStatus(retry, rep.status)) {

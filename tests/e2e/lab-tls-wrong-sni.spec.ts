@@ -1,5 +1,5 @@
 // Plays the tls-wrong-sni lab as a learner: /charge through the ingress gateway
-// gets Envoy's 503, the gateway's log shows the handshake failure and its own
+// gets Envoy's 503 (UF,URX), the gateway's log shows the handshake failure and its own
 // host as SNI; `sni` typed in Monaco and applied makes /charge reach the provider.
 import { test, expect } from './fixtures.ts';
 import { labPage } from './lab-play.ts';
@@ -14,7 +14,7 @@ test('plays the tls-wrong-sni lab', async ({ page, consoleErrors }) => {
   await start();
   await expect(page.locator('.opslab-progress')).toHaveText('0 of 5 done');
 
-  await run(CHARGE, 'reset reason: connection termination');
+  await run(CHARGE, 'transport failure reason: TLS_error');
   await expect(task('charge')).toHaveAttribute('data-done', 'true');
   await run('clear');
   await run('kubectl logs deploy/istio-ingressgateway -n istio-system', 'SSLV3_ALERT_HANDSHAKE_FAILURE');
@@ -55,7 +55,7 @@ for (const lang of ['en', 'zh'] as const) {
     await page.goto((lang === 'zh' ? 'zh/' : '') + chapter);
     await start();
     if (lang === 'zh') await expect(lab.locator('.opslab-title')).toHaveText('握手时报错了名字');
-    await run(CHARGE, 'reset reason: connection termination');
+    await run(CHARGE, 'transport failure reason: TLS_error');
     await page.getByRole('button', { name: lang === 'zh' ? '显示一条提示' : 'Show a hint' }).click();
     await lab.scrollIntoViewIfNeeded();
     await lab.screenshot({ path: `/tmp/labs-sim/tls-wrong-sni-${lang}.png` });

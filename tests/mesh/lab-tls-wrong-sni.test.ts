@@ -1,7 +1,8 @@
 // Lab tls-wrong-sni (guide chapter "通过 Ingress Gateway 访问集群外部服务 503 UC 错误"):
 // a DestinationRule with tls SIMPLE but no sni makes the gateway's upstream
-// handshake name the gateway's own host; the provider aborts it, and the
-// gateway logs 503 UC with a TLS handshake failure. `sni` fixes it.
+// handshake name the gateway's own host; the provider rejects it, and the
+// gateway logs 503 UF,URX (a connection failure, retried by Istio's default
+// policy) with the TLS handshake failure. `sni` fixes it.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createShell, VirtualFS } from '../../src/shell/index.ts';
@@ -19,12 +20,12 @@ function labShell() {
 }
 
 describe('lab tls-wrong-sni', () => {
-  it("503 from the gateway; its log (the gateway pod's only container, no -c needed) has UC, the handshake failure and its own host as SNI", async () => {
+  it("503 from the gateway; its log (the gateway pod's only container, no -c needed) has UF,URX, the handshake failure and its own host as SNI", async () => {
     const { shell } = labShell();
     const r = await shell.run(CHARGE);
-    expect(r.stdout).toBe('upstream connect error or disconnect/reset before headers. reset reason: connection termination');
+    expect(r.stdout).toMatch(/^upstream connect error or disconnect\/reset before headers\. retried and the latest reset reason: connection failure, transport failure reason: TLS_error:.*SSLV3_ALERT_HANDSHAKE_FAILURE/);
     const line = (await shell.run('kubectl logs deploy/istio-ingressgateway -n istio-system')).stdout.trim();
-    expect(line).toContain('" 503 UC upstream_reset_before_response_started{connection_termination} - "TLS_error:');
+    expect(line).toMatch(/" 503 UF,URX upstream_reset_before_response_started\{connection_failure,TLS_error:[^}]*\} - "TLS_error:/);
     expect(line).toContain('SSLV3_ALERT_HANDSHAKE_FAILURE');
     expect(line).toContain(' outbound|443||pay.shop-demo.example ');
     expect(line).toMatch(/ www\.shop-demo\.example -$/);

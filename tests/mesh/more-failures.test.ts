@@ -144,17 +144,28 @@ spec:
 `;
 const viaGateway = ['curl', '-s', '--resolve', 'www.shop-demo.example:443:istio-ingressgateway.istio-system', 'https://www.shop-demo.example/charge'];
 
-describe('TLS origination with the wrong SNI: 503 UC at the gateway (guide: tls-wrong-sni)', () => {
-  it('without sni the gateway sends the downstream name and the handshake fails', () => {
+describe('TLS origination with the wrong SNI: the provider rejects the gateway\'s handshake (guide: tls-wrong-sni)', () => {
+  // A TLS upstream is connected only once its handshake is done, so a rejected one is a
+  // connection failure with the TLS error as its detail (reference 3.2), retried by
+  // Istio's default policy (connect-failure, 2 attempts): 503 UF,URX.
+  it('without sni, auto SNI (Istio >= 1.21) sends the Host, the gateway\'s own name, and the handshake fails', () => {
     const m = meshOf(SNI('{mode: SIMPLE}'));
     const r = m.curl(m.pod('demo/toolbox')!, viaGateway);
     expect(r.outcome!.client.status).toBe(503);
     const gw = r.outcome!.hops.find((h) => h.direction === 'gateway')!.entry;
-    // As in the guide's log: flag UC, the external host's cluster, and the gateway's own host as SNI.
-    expect(gw.response_flags).toEqual(['UC']);
+    expect(gw.response_flags).toEqual(['UF', 'URX']);
+    expect(gw.response_code_details).toMatch(/^upstream_reset_before_response_started\{connection_failure,TLS_error:.*SSLV3_ALERT_HANDSHAKE_FAILURE.*\}$/);
     expect(gw.upstream_cluster).toBe('outbound|443||pay.shop-demo.example');
+    // REQUESTED_SERVER_NAME is the downstream SNI: the gateway's own host.
     expect(gw.requested_server_name).toBe('www.shop-demo.example');
     expect(gw.upstream_transport_failure_reason).toMatch(/HANDSHAKE_FAILURE/);
+    expect(r.outcome!.client.body).toMatch(/^upstream connect error or disconnect\/reset before headers\. retried and the latest reset reason: connection failure, transport failure reason: TLS_error:/);
+  });
+  it('before Istio 1.21 no SNI is sent at all: a provider that needs it rejects that too', () => {
+    const m = meshOf(SNI('{mode: SIMPLE}') + ISTIOD('1.20.3'));
+    const r = m.curl(m.pod('demo/toolbox')!, viaGateway);
+    expect(r.outcome!.client.status).toBe(503);
+    expect(r.outcome!.hops.find((h) => h.direction === 'gateway')!.entry.response_flags).toEqual(['UF', 'URX']);
   });
   it('fix: sni in the DestinationRule', () => {
     const m = meshOf(SNI('{mode: SIMPLE, sni: pay.shop-demo.example}'));
