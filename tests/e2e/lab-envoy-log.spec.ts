@@ -3,7 +3,7 @@
 // Monaco, apply it, follow the successful request by its x-request-id, then
 // reload and find the progress kept. Also screenshots the lab in both languages.
 import { test, expect } from './fixtures.ts';
-import { labPage, REQUEST_ID } from './lab-play.ts';
+import { labPage, screenshotTests, REQUEST_ID } from './lab-play.ts';
 
 const chapter = 'debug-istio/envoy-log/';
 
@@ -52,7 +52,7 @@ test('plays the envoy-log lab and keeps the progress across a reload', async ({ 
   await editor.click();
   await page.keyboard.press('Control+End');
   // Monaco keeps the indentation of the line above and indents after a colon.
-  await typeInEditor(['  - name: v2', '  labels:', 'version: v2']);
+  await typeInEditor(['  - name: v2', '    labels:', '      version: v2']);
   await expect(editor.locator('.view-lines')).toContainText('version: v2');
   await expect(task('add-subset')).toHaveAttribute('data-done', 'true');
   await expect(task('no-missing-subset')).toHaveAttribute('data-done', 'true');
@@ -89,19 +89,12 @@ test('plays the envoy-log lab and keeps the progress across a reload', async ({ 
   expect(consoleErrors).toEqual([]);
 });
 
-for (const lang of ['en', 'zh'] as const) {
-  test(`envoy-log screenshot (${lang})`, async ({ page, consoleErrors }) => {
-    const { start, run, lab } = labPage(page, 'envoy-log');
-    // Tall enough for the whole lab, so Starlight's fixed header does not cover part of it.
-    await page.setViewportSize({ width: 1280, height: 2400 });
-    await page.goto((lang === 'zh' ? 'zh/' : '') + chapter);
-    await start();
-    await run("curl -s -o /dev/null -w '%{http_code}\\n' http://inventory.shop/api/stock/sku-4411", /^503$/);
-    await run('kubectl logs deploy/checkout -n shop -c istio-proxy', 'cluster_not_found');
-    if (lang === 'zh') await expect(lab.locator('.opslab-title')).toHaveText('从未抵达服务端的 503');
-    await page.getByRole('button', { name: lang === 'zh' ? '显示一条提示' : 'Show a hint' }).click();
-    await lab.scrollIntoViewIfNeeded();
-    await lab.screenshot({ path: `/tmp/labs-sim/envoy-log-${lang}.png` });
-    expect(consoleErrors).toEqual([]);
-  });
-}
+screenshotTests({
+  id: 'envoy-log',
+  chapter,
+  zhTitle: '从未抵达服务端的 503',
+  steps: [
+    ["curl -s -o /dev/null -w '%{http_code}\\n' http://inventory.shop/api/stock/sku-4411", /^503$/],
+    ['kubectl logs deploy/checkout -n shop -c istio-proxy', 'cluster_not_found'],
+  ],
+});

@@ -3,7 +3,7 @@
 // the sidecar log and the listener table point at the media team's ExternalName
 // Service; an exportTo annotation typed in Monaco and applied frees port 443.
 import { test, expect } from './fixtures.ts';
-import { labPage } from './lab-play.ts';
+import { labPage, screenshotTests } from './lab-play.ts';
 
 const chapter = 'common-problem/external-name-hijack/';
 const CALL = 'curl -s https://api.payments-demo.example/v1/health';
@@ -42,8 +42,7 @@ test('plays the external-name-hijack lab', async ({ page, consoleErrors }) => {
   await page.keyboard.press('Control+Home');
   for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('End');
-  await page.keyboard.press('Enter');
-  await typeInEditor(['annotations:', '  networking.istio.io/exportTo: "."']);
+  await typeInEditor(['', '  annotations:', '    networking.istio.io/exportTo: "."']);
   await expect(task('limit-export')).toHaveAttribute('data-done', 'false');
   await run('kubectl apply -f assets-cdn.yaml', 'service/assets-cdn configured');
   await expect(task('limit-export')).toHaveAttribute('data-done', 'true');
@@ -56,17 +55,9 @@ test('plays the external-name-hijack lab', async ({ page, consoleErrors }) => {
   expect(consoleErrors).toEqual([]);
 });
 
-for (const lang of ['en', 'zh'] as const) {
-  test(`external-name-hijack screenshot (${lang})`, async ({ page, consoleErrors }) => {
-    const { start, run, lab } = labPage(page, 'external-name-hijack');
-    await page.setViewportSize({ width: 1280, height: 2400 });
-    await page.goto((lang === 'zh' ? 'zh/' : '') + chapter);
-    await start();
-    if (lang === 'zh') await expect(lab.locator('.opslab-title')).toHaveText('谁占用了 443 端口？');
-    await run('curl -v https://api.payments-demo.example/v1/health', 'subject: CN=cdn.assets-demo.example');
-    await page.getByRole('button', { name: lang === 'zh' ? '显示一条提示' : 'Show a hint' }).click();
-    await lab.scrollIntoViewIfNeeded();
-    await lab.screenshot({ path: `/tmp/labs-sim/external-name-${lang}.png` });
-    expect(consoleErrors).toEqual([]);
-  });
-}
+screenshotTests({
+  id: 'external-name-hijack',
+  chapter,
+  zhTitle: '谁占用了 443 端口？',
+  steps: [['curl -v https://api.payments-demo.example/v1/health', 'subject: CN=cdn.assets-demo.example']],
+});

@@ -1,7 +1,7 @@
 // Helpers to play a lab in the page as a learner does: start it, type commands
 // into the terminal, type into Monaco. Shared by the lab-<id>.spec.ts files.
 import type { Page } from '@playwright/test';
-import { expect } from './fixtures.ts';
+import { expect, test } from './fixtures.ts';
 
 /** A lab on the page; without an id, the page's first lab. */
 export function labPage(page: Page, id?: string) {
@@ -43,12 +43,23 @@ export function labPage(page: Page, id?: string) {
       await expect(lab).not.toHaveAttribute('data-terminal-busy', 'true');
     },
 
-    /** Types lines into the focused Monaco editor; an open suggestion widget is closed so Enter makes a new line. */
+    /**
+     * Types lines into the focused Monaco editor, each with its own indentation:
+     * whatever Monaco indented after Enter (it keeps the line above's and, once
+     * its YAML rules have loaded, adds more after a colon) is selected and typed
+     * over, so the text does not depend on when those rules load. An open
+     * suggestion widget is closed so Enter makes a new line.
+     */
     async typeInEditor(lines: string[]) {
       for (const [i, line] of lines.entries()) {
-        await page.keyboard.type(line);
+        if (i > 0) {
+          await page.keyboard.press('Enter');
+          await page.keyboard.press('Shift+Home');
+        }
+        // Typing replaces the selected indentation; an empty line gets a space, then loses it.
+        await page.keyboard.type(line === '' ? ' ' : line);
+        if (line === '') await page.keyboard.press('Backspace');
         if (await page.locator('.opslab-editor .suggest-widget.visible').count()) await page.keyboard.press('Escape');
-        if (i < lines.length - 1) await page.keyboard.press('Enter');
       }
     },
   };
@@ -65,3 +76,25 @@ export const screen = async (page: Page) => (await rows(page)).join('');
 export const task = (page: Page, taskId: string) => page.locator(`.opslab-task[data-task="${taskId}"]`);
 /** Types a line into the page's lab terminal and waits for `expected` and an idle shell. */
 export const typeCommand = (page: Page, line: string, expected: string | RegExp) => labPage(page).run(line, expected);
+
+/**
+ * Two tests: the lab in English and in Chinese after a few commands, a hint
+ * shown, screenshotted to /tmp/labs-sim/<id>-<lang>.png. The viewport is tall
+ * enough for the whole lab, so Starlight's fixed header does not cover part of it.
+ */
+export function screenshotTests(o: { id: string; chapter: string; zhTitle: string; steps: [line: string, expected: string | RegExp][] }): void {
+  for (const lang of ['en', 'zh'] as const) {
+    test(`${o.id} screenshot (${lang})`, async ({ page, consoleErrors }) => {
+      const { start, run, lab } = labPage(page, o.id);
+      await page.setViewportSize({ width: 1280, height: 2400 });
+      await page.goto((lang === 'zh' ? 'zh/' : '') + o.chapter);
+      await start();
+      if (lang === 'zh') await expect(lab.locator('.opslab-title')).toHaveText(o.zhTitle);
+      for (const [line, expected] of o.steps) await run(line, expected);
+      await page.getByRole('button', { name: lang === 'zh' ? '显示一条提示' : 'Show a hint' }).click();
+      await lab.scrollIntoViewIfNeeded();
+      await lab.screenshot({ path: `/tmp/labs-sim/${o.id}-${lang}.png` });
+      expect(consoleErrors).toEqual([]);
+    });
+  }
+}

@@ -3,7 +3,7 @@
 // with UC, read the capture in the editor, add tcpKeepalive in Monaco, apply,
 // and see a call after another idle period succeed. Also screenshots both languages.
 import { test, expect } from './fixtures.ts';
-import { labPage } from './lab-play.ts';
+import { labPage, screenshotTests } from './lab-play.ts';
 
 const chapter = 'common-problem/tcp-keepalive/';
 const CALL = 'curl -s http://ledger.billing.internal/balance';
@@ -44,7 +44,7 @@ test('plays the tcp-keepalive lab', async ({ page, consoleErrors }) => {
   const editor = page.locator('.opslab-editor .monaco-editor').first();
   await editor.click();
   await page.keyboard.press('Control+End');
-  await typeInEditor(['        tcpKeepalive:', 'time: 300s', 'interval: 30s', 'probes: 4']);
+  await typeInEditor(['        tcpKeepalive:', '          time: 300s', '          interval: 30s', '          probes: 4']);
   await expect(task('add-keepalive')).toHaveAttribute('data-done', 'true');
   await expect(task('keepalive-works')).toHaveAttribute('data-done', 'false');
   await run('kubectl apply -f ledger-dr.yaml', 'destinationrule.networking.istio.io/ledger configured');
@@ -64,19 +64,13 @@ test('plays the tcp-keepalive lab', async ({ page, consoleErrors }) => {
   expect(consoleErrors).toEqual([]);
 });
 
-for (const lang of ['en', 'zh'] as const) {
-  test(`tcp-keepalive screenshot (${lang})`, async ({ page, consoleErrors }) => {
-    const { start, run, lab } = labPage(page, 'tcp-keepalive');
-    await page.setViewportSize({ width: 1280, height: 2400 });
-    await page.goto((lang === 'zh' ? 'zh/' : '') + chapter);
-    await start();
-    if (lang === 'zh') await expect(lab.locator('.opslab-title')).toHaveText('每周几次的 500');
-    await run(CALL, '"balance": 1200');
-    await run('sleep 20m', '(20m passed on the simulated clock)');
-    await run(CALL, 'reset reason: connection termination');
-    await page.getByRole('button', { name: lang === 'zh' ? '显示一条提示' : 'Show a hint' }).click();
-    await lab.scrollIntoViewIfNeeded();
-    await lab.screenshot({ path: `/tmp/labs-sim/tcp-keepalive-${lang}.png` });
-    expect(consoleErrors).toEqual([]);
-  });
-}
+screenshotTests({
+  id: 'tcp-keepalive',
+  chapter,
+  zhTitle: '每周几次的 500',
+  steps: [
+    [CALL, '"balance": 1200'],
+    ['sleep 20m', '(20m passed on the simulated clock)'],
+    [CALL, 'reset reason: connection termination'],
+  ],
+});

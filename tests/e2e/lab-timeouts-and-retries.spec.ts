@@ -3,7 +3,7 @@
 // flag, add retries, count the attempts on the server side, and see that the
 // route timeout still bounds the retries. Also screenshots both languages.
 import { test, expect } from './fixtures.ts';
-import { labPage, REQUEST_ID } from './lab-play.ts';
+import { labPage, screenshotTests, REQUEST_ID } from './lab-play.ts';
 
 const chapter = 'case-studies/timeouts-and-retries/';
 
@@ -45,7 +45,7 @@ test('plays the timeouts-and-retries lab', async ({ page, consoleErrors }) => {
   // Retries below the timeout; the cursor is on the empty line left after `timeout`.
   await editor.click();
   await page.keyboard.press('Control+End');
-  await typeInEditor(['retries:', 'attempts: 3', 'perTryTimeout: 500ms', 'retryOn: 5xx']);
+  await typeInEditor(['    retries:', '      attempts: 3', '      perTryTimeout: 500ms', '      retryOn: 5xx']);
   await expect(task('add-retries')).toHaveAttribute('data-done', 'true');
   await expect(task('retries-apply')).toHaveAttribute('data-done', 'false');
   await run('kubectl apply -f inventory-vs.yaml', 'virtualservice.networking.istio.io/inventory configured');
@@ -80,18 +80,9 @@ test('plays the timeouts-and-retries lab', async ({ page, consoleErrors }) => {
   expect(consoleErrors).toEqual([]);
 });
 
-for (const lang of ['en', 'zh'] as const) {
-  test(`timeouts-and-retries screenshot (${lang})`, async ({ page, consoleErrors }) => {
-    const { start, run, lab } = labPage(page, 'timeouts-and-retries');
-    // Tall enough for the whole lab, so Starlight's fixed header does not cover part of it.
-    await page.setViewportSize({ width: 1280, height: 2400 });
-    await page.goto((lang === 'zh' ? 'zh/' : '') + chapter);
-    await start();
-    if (lang === 'zh') await expect(lab.locator('.opslab-title')).toHaveText('少等一点，聪明地重试');
-    await run("curl -s -o /dev/null -w '%{http_code} %{time_total}s\\n' http://inventory.shop:8080/stock/slow", /^200 4\.\d{6}s$/);
-    await page.getByRole('button', { name: lang === 'zh' ? '显示一条提示' : 'Show a hint' }).click();
-    await lab.scrollIntoViewIfNeeded();
-    await lab.screenshot({ path: `/tmp/labs-sim/timeouts-${lang}.png` });
-    expect(consoleErrors).toEqual([]);
-  });
-}
+screenshotTests({
+  id: 'timeouts-and-retries',
+  chapter,
+  zhTitle: '少等一点，聪明地重试',
+  steps: [["curl -s -o /dev/null -w '%{http_code} %{time_total}s\\n' http://inventory.shop:8080/stock/slow", /^200 4\.\d{6}s$/]],
+});

@@ -2,7 +2,7 @@
 // gets Envoy's 503 (UF,URX), the gateway's log shows the handshake failure and its own
 // host as SNI; `sni` typed in Monaco and applied makes /charge reach the provider.
 import { test, expect } from './fixtures.ts';
-import { labPage } from './lab-play.ts';
+import { labPage, screenshotTests } from './lab-play.ts';
 
 const chapter = 'common-problem/tls-wrong-sni/';
 const CHARGE = 'curl -s --resolve www.shop-demo.example:443:istio-ingressgateway.istio-system https://www.shop-demo.example/charge';
@@ -48,17 +48,9 @@ test('plays the tls-wrong-sni lab', async ({ page, consoleErrors }) => {
   expect(consoleErrors).toEqual([]);
 });
 
-for (const lang of ['en', 'zh'] as const) {
-  test(`tls-wrong-sni screenshot (${lang})`, async ({ page, consoleErrors }) => {
-    const { start, run, lab } = labPage(page, 'tls-wrong-sni');
-    await page.setViewportSize({ width: 1280, height: 2400 });
-    await page.goto((lang === 'zh' ? 'zh/' : '') + chapter);
-    await start();
-    if (lang === 'zh') await expect(lab.locator('.opslab-title')).toHaveText('握手时报错了名字');
-    await run(CHARGE, 'transport failure reason: TLS_error');
-    await page.getByRole('button', { name: lang === 'zh' ? '显示一条提示' : 'Show a hint' }).click();
-    await lab.scrollIntoViewIfNeeded();
-    await lab.screenshot({ path: `/tmp/labs-sim/tls-wrong-sni-${lang}.png` });
-    expect(consoleErrors).toEqual([]);
-  });
-}
+screenshotTests({
+  id: 'tls-wrong-sni',
+  chapter,
+  zhTitle: '握手时报错了名字',
+  steps: [[CHARGE, 'transport failure reason: TLS_error']],
+});

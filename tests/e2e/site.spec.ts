@@ -82,8 +82,9 @@ test('code blocks in chapters are highlighted', async ({ page, consoleErrors }) 
 });
 
 test('a chapter shows its lab card with a disabled start button', async ({ page, consoleErrors }) => {
-  await page.goto('zh/common-problem/tcp-keepalive/');
-  const card = page.locator('[data-lab="tcp-keepalive"]');
+  // A chapter whose lab is still planned.
+  await page.goto('zh/common-problem/gateway-tcp-port/');
+  const card = page.locator('[data-lab="gateway-tcp-port"]');
   await expect(card.locator('h2')).not.toBeEmpty();
   await expect(card.getByRole('button', { name: '开始实验' })).toBeDisabled();
   expect(consoleErrors).toEqual([]);

@@ -3,7 +3,8 @@
 // pod `toolbox`. Each test adds the Istio resources of the case it checks.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Mesh } from '../../src/mesh/index.ts';
+import { Mesh, meshCommands } from '../../src/mesh/index.ts';
+import { createShell, VirtualFS } from '../../src/shell/index.ts';
 
 export const BASE = `apiVersion: v1
 kind: Namespace
@@ -58,4 +59,12 @@ export function mesh(extra: string, seed = 1): Mesh {
 
 export function labMesh(dir: string): Mesh {
   return new Mesh(readdirSync(dir).sort().map((n) => ({ name: n, text: readFileSync(join(dir, n), 'utf8') })));
+}
+
+/** A lab's scenario folder in the simulator, with the lab shell's kubectl/istioctl/curl; bare curl runs from `clientPod`. */
+export function labShell(dir: string, clientPod: string) {
+  const m = labMesh(dir);
+  const fs = new VirtualFS(m.files.map((f) => ({ path: f.name, content: f.text })));
+  const shell = createShell({ fs }).register(...meshCommands({ mesh: () => m, clientPod }));
+  return { mesh: m, fs, shell };
 }

@@ -6,18 +6,11 @@
 // the client's outbound line and the server's inbound line.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createShell, VirtualFS } from '../../src/shell/index.ts';
-import { meshCommands } from '../../src/mesh/index.ts';
-import { labMesh } from './fixtures.ts';
+import { labShell as labShellOf } from './fixtures.ts';
 
 const DIR = 'labs/envoy-log/scenario';
 
-function labShell() {
-  const mesh = labMesh(DIR);
-  const fs = new VirtualFS(mesh.files.map((f) => ({ path: f.name, content: f.text })));
-  const shell = createShell({ fs }).register(...meshCommands({ mesh: () => mesh, clientPod: 'shop/checkout' }));
-  return { shell, fs };
-}
+const labShell = () => labShellOf(DIR, 'shop/checkout');
 
 describe('lab envoy-log', () => {
   it('before the fix: 503 NC cluster_not_found on the client, nothing on any inventory sidecar', async () => {

@@ -6,19 +6,12 @@
 // networking.istio.io/exportTo annotation limits who sees it.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createShell, VirtualFS } from '../../src/shell/index.ts';
-import { meshCommands } from '../../src/mesh/index.ts';
-import { labMesh } from './fixtures.ts';
+import { labShell as labShellOf } from './fixtures.ts';
 
 const DIR = 'labs/external-name-hijack/scenario';
 const CALL = 'curl -s https://api.payments-demo.example/v1/health';
 
-function labShell() {
-  const mesh = labMesh(DIR);
-  const fs = new VirtualFS(mesh.files.map((f) => ({ path: f.name, content: f.text })));
-  const shell = createShell({ fs }).register(...meshCommands({ mesh: () => mesh, clientPod: 'shop/checkout' }));
-  return { fs, shell };
-}
+const labShell = () => labShellOf(DIR, 'shop/checkout');
 
 describe('lab external-name-hijack', () => {
   it('the HTTPS call reaches the CDN: curl exit 60, and -v names the certificate that came back before any request', async () => {

@@ -3,18 +3,11 @@
 // Envoy answers `503 no healthy upstream` with flag UH; adding the label fixes it.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createShell, VirtualFS } from '../../src/shell/index.ts';
-import { meshCommands } from '../../src/mesh/index.ts';
-import { labMesh } from './fixtures.ts';
+import { labShell as labShellOf } from './fixtures.ts';
 
 const DIR = 'labs/no-healthy-upstream/scenario';
 
-function labShell() {
-  const mesh = labMesh(DIR);
-  const fs = new VirtualFS(mesh.files.map((f) => ({ path: f.name, content: f.text })));
-  const shell = createShell({ fs }).register(...meshCommands({ mesh: () => mesh, clientPod: 'shop/sleep' }));
-  return { mesh, shell, fs };
-}
+const labShell = () => labShellOf(DIR, 'shop/sleep');
 
 describe('lab no-healthy-upstream', () => {
   it('before the fix: 503 no healthy upstream, UH, and the v1 cluster has no endpoints', async () => {

@@ -5,19 +5,12 @@
 // A DestinationRule tcpKeepalive with time below 900 s keeps it alive.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createShell, VirtualFS } from '../../src/shell/index.ts';
-import { meshCommands } from '../../src/mesh/index.ts';
-import { labMesh } from './fixtures.ts';
+import { labShell as labShellOf } from './fixtures.ts';
 
 const DIR = 'labs/tcp-keepalive/scenario';
 const CALL = 'curl -s -o /dev/null -w %{http_code} http://ledger.billing.internal/balance';
 
-function labShell() {
-  const mesh = labMesh(DIR);
-  const fs = new VirtualFS(mesh.files.map((f) => ({ path: f.name, content: f.text })));
-  const shell = createShell({ fs }).register(...meshCommands({ mesh: () => mesh, clientPod: 'shop/web' }));
-  return { mesh, fs, shell };
-}
+const labShell = () => labShellOf(DIR, 'shop/web');
 
 describe('lab tcp-keepalive', () => {
   it('sleep moves the clock by its argument (s, m, h, d; seconds without a suffix) and prints how much', async () => {

@@ -6,17 +6,13 @@
 // retries are used up.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createShell, VirtualFS } from '../../src/shell/index.ts';
-import { meshCommands } from '../../src/mesh/index.ts';
-import { labMesh } from './fixtures.ts';
+import { labShell as labShellOf } from './fixtures.ts';
 
 const DIR = 'labs/timeouts-and-retries/scenario';
 const ROUTE_END = '        port:\n          number: 8080\n';
 
 function labShell() {
-  const mesh = labMesh(DIR);
-  const fs = new VirtualFS(mesh.files.map((f) => ({ path: f.name, content: f.text })));
-  const shell = createShell({ fs }).register(...meshCommands({ mesh: () => mesh, clientPod: 'shop/storefront' }));
+  const { fs, shell } = labShellOf(DIR, 'shop/storefront');
   const apply = async (extra: string) => {
     fs.write('inventory-vs.yaml', readFileSync(`${DIR}/inventory-vs.yaml`, 'utf8').replace(ROUTE_END, ROUTE_END + extra));
     expect((await shell.run('kubectl apply -f inventory-vs.yaml')).exitCode).toBe(0);

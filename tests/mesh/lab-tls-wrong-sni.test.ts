@@ -5,19 +5,12 @@
 // policy) with the TLS handshake failure. `sni` fixes it.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createShell, VirtualFS } from '../../src/shell/index.ts';
-import { meshCommands } from '../../src/mesh/index.ts';
-import { labMesh } from './fixtures.ts';
+import { labShell as labShellOf } from './fixtures.ts';
 
 const DIR = 'labs/tls-wrong-sni/scenario';
 const CHARGE = 'curl -s --resolve www.shop-demo.example:443:istio-ingressgateway.istio-system https://www.shop-demo.example/charge';
 
-function labShell() {
-  const mesh = labMesh(DIR);
-  const fs = new VirtualFS(mesh.files.map((f) => ({ path: f.name, content: f.text })));
-  const shell = createShell({ fs }).register(...meshCommands({ mesh: () => mesh, clientPod: 'outside/shopper' }));
-  return { fs, shell };
-}
+const labShell = () => labShellOf(DIR, 'outside/shopper');
 
 describe('lab tls-wrong-sni', () => {
   it("503 from the gateway; its log (the gateway pod's only container, no -c needed) has UF,URX, the handshake failure and its own host as SNI", async () => {
