@@ -17,8 +17,10 @@ export interface CheckEnv {
   answers: Record<string, string>;
   /** The analyzer's findings for the lab's files, once an analyzer is plugged in. */
   findings?: Finding[];
-  /** Runs a simulated request, once the simulator is plugged in; `flags` are those the caller's sidecar logged. */
-  /** Sends `command` from `from` on a copy of the mesh; with `idleMs`, sends it once, lets that long pass, and answers for the second. */
+  /**
+   * Sends `command` from `from` on a copy of the simulated mesh; `flags` are those the caller's sidecar logged.
+   * With `idleMs`, sends it once, lets that long pass, and answers for the second.
+   */
   request?: (from: string, command: string, idleMs?: number) => Promise<{ status: number; body: string; flags?: string[] }>;
 }
 
