@@ -47,11 +47,15 @@ export default defineConfig({
       },
       plugins: [starlightLinksValidator({ errorOnLocalLinks: false })],
       customCss: ['./src/site/styles/lab.css'],
-      sidebar: sections.map((section) => ({
-        label: section.label.en,
-        translations: { 'zh-CN': section.label.zh },
-        items: section.chapters.map((chapter) => chapter.slug),
-      })),
+      sidebar: [
+        ...sections.map((section) => ({
+          label: section.label.en,
+          translations: { 'zh-CN': section.label.zh },
+          items: section.chapters.map((chapter) => chapter.slug),
+        })),
+        // After the guide: reusing the labs outside this site.
+        { label: 'For your team', translations: { 'zh-CN': '团队使用' }, items: ['guides/own-labs'] },
+      ],
       lastUpdated: false,
       pagination: true,
     }),

@@ -14,20 +14,27 @@ test('home page renders in English and Chinese', async ({ page, consoleErrors })
   expect(consoleErrors).toEqual([]);
 });
 
+// After the guide's chapters the sidebar has one group of its own: guides for teams.
+const teamGroup = {
+  label: { en: 'For your team', zh: '团队使用' },
+  pages: [{ slug: 'guides/own-labs', title: { en: 'Embed our labs, write your own', zh: '嵌入实验与编写自己的实验' } }],
+};
+
 for (const lang of ['en', 'zh'] as const) {
   test(`sidebar lists every chapter of the guide in order (${lang})`, async ({ page, consoleErrors }) => {
     await page.goto(lang === 'zh' ? 'zh/debug-istio/envoy-log/' : 'debug-istio/envoy-log/');
     const sidebar = page.locator('#starlight__sidebar');
-    for (const section of sections) {
+    for (const section of [...sections, teamGroup]) {
       await expect(sidebar.getByText(section.label[lang], { exact: true }).first()).toBeAttached();
     }
     const links = sidebar.locator('a[href]');
     const hrefs = await links.evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
-    const expected = chapters.map((c) => (lang === 'zh' ? `/zh/${c.slug}/` : `/${c.slug}/`));
+    const pages = [...chapters, ...teamGroup.pages];
+    const expected = pages.map((c) => (lang === 'zh' ? `/zh/${c.slug}/` : `/${c.slug}/`));
     expect(hrefs).toEqual(expected);
     // A link holds the title, then the "in progress" badge in a span of its own.
     const texts = (await links.locator('span:not(.sl-badge)').allInnerTexts()).map((t) => t.trim());
-    expect(texts).toEqual(chapters.map((c) => c.title[lang]));
+    expect(texts).toEqual(pages.map((c) => c.title[lang]));
     expect(consoleErrors).toEqual([]);
   });
 }
