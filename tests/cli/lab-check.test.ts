@@ -21,6 +21,12 @@ describe('opslab lab check', () => {
     expect(await checkLab('labs/timeouts-and-retries')).toEqual({ id: 'timeouts-and-retries', status: 'ready', problems: [] });
   });
 
+  it("checks a team's own lab folder anywhere, not only under a labs/ folder", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'opslab-ownlab-')), 'tcp-keepalive');
+    cpSync(join('labs', 'tcp-keepalive'), dir, { recursive: true });
+    expect(await checkLab(dir)).toEqual({ id: 'tcp-keepalive', status: 'ready', problems: [] });
+  });
+
   it('reports the tasks a solution without its edit no longer passes', async () => {
     const dir = copyLab('no-healthy-upstream');
     const yaml = readFileSync(join(dir, 'lab.yaml'), 'utf8').replace(/  edits:\n(    .*\n)+?  commands:/, '  edits: []\n  commands:');

@@ -2,10 +2,10 @@
 // solution. Every check must pass after the solution and at least one must fail
 // before it; a lab whose checks cannot fail is a defect.
 import { readdirSync, existsSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isReady } from '../../lab/definition.ts';
-import { loadLabWithFiles, labsDir, LabError, type ResolvedLab } from '../../lab/load-node.ts';
+import { loadLabDirWithFiles, labsDir, LabError, type ResolvedLab } from '../../lab/load-node.ts';
 import { replaySolution } from '../../lab/replay.ts';
 import { analyzeFiles } from '../../lab/findings.ts';
 import { detectAnalyzer } from '../../analyzer/registry.ts';
@@ -14,10 +14,9 @@ import { UsageError, type SetExit } from '../io.ts';
 /** Checks one lab folder; returns the problems found (empty when it holds). */
 export async function checkLab(dir: string): Promise<{ id: string; status: 'planned' | 'ready'; problems: string[] }> {
   const id = basename(resolve(dir));
-  const root = dirname(dirname(resolve(dir)));
   let lab;
   try {
-    lab = loadLabWithFiles(id, root);
+    lab = loadLabDirWithFiles(dir);
   } catch (err) {
     if (err instanceof LabError) return { id, status: 'planned', problems: [err.message] };
     throw err;
