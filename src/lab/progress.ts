@@ -33,6 +33,29 @@ export const emptyProgress = (): LabProgress => progressSchema.parse({ v: 1 });
 /** The storage a progress store writes to (localStorage in the browser, a Map-backed fake in tests). */
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
+/**
+ * The browser's localStorage; where reading it throws (storage blocked for a
+ * lab framed by another site, or disabled) a store that holds nothing and
+ * refuses writes, so the lab still runs and says its progress is not saved.
+ */
+export function browserStore(): KeyValueStore {
+  try {
+    const store = globalThis.localStorage;
+    if (store) return store;
+  } catch {
+    /* denied: fall through */
+  }
+  return {
+    length: 0,
+    key: () => null,
+    getItem: () => null,
+    setItem: () => {
+      throw new Error('storage is not available');
+    },
+    removeItem: () => undefined,
+  };
+}
+
 export function loadProgress(store: KeyValueStore, labId: string): LabProgress {
   try {
     const raw = store.getItem(KEY_PREFIX + labId);

@@ -9,7 +9,7 @@ import type { Finding } from '../analyzer/finding.ts';
 import { applyEdits } from './edits.ts';
 import { highlightSnippet, loadHighlighter, snippetAt } from './snippet.ts';
 import { ui, type UiText } from './i18n.ts';
-import { clearProgress, exportAll, importAll, loadProgress, saveProgress, type LabProgress } from './progress.ts';
+import { browserStore, clearProgress, exportAll, importAll, loadProgress, saveProgress, type LabProgress } from './progress.ts';
 import { visibleFiles, type FromWorker, type LabData, type Lang, type TaskState, type ToWorker } from './protocol.ts';
 import type { LabEditor } from './editor.ts';
 import type { LabTerminal } from './terminal.ts';
@@ -48,7 +48,8 @@ const isDark = () => {
 };
 
 export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Promise<void> {
-  const progress = loadProgress(localStorage, lab.id);
+  const store = browserStore();
+  const progress = loadProgress(store, lab.id);
   const root = document.createElement('div');
   root.className = 'opslab-runtime not-content';
   root.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -111,8 +112,12 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
   const save = (): boolean => {
     if (s.saveTimer) clearTimeout(s.saveTimer);
     s.saveTimer = null;
-    s.saveFailed = !saveProgress(localStorage, lab.id, s.progress);
-    return !s.saveFailed;
+    const failed = !saveProgress(store, lab.id, s.progress);
+    if (failed !== s.saveFailed) {
+      s.saveFailed = failed;
+      update(); // the toolbar says when progress is not being kept
+    }
+    return !failed;
   };
   const scheduleSave = () => {
     if (s.saveTimer) clearTimeout(s.saveTimer);
@@ -221,13 +226,13 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
     reset: async () => {
       if (!(await confirmDialog(root, s.t.confirmReset, s.t))) return;
       teardown(s);
-      clearProgress(localStorage, lab.id);
+      clearProgress(store, lab.id);
       root.remove();
       await mountLab(host, lab, lang);
     },
     exportProgress: () => {
       save();
-      const blob = new Blob([JSON.stringify(exportAll(localStorage), null, 2)], { type: 'application/json' });
+      const blob = new Blob([JSON.stringify(exportAll(store), null, 2)], { type: 'application/json' });
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
       a.download = `opslab-progress-${new Date().toISOString().slice(0, 10)}.json`;
@@ -235,7 +240,7 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
       setTimeout(() => URL.revokeObjectURL(a.href), 1000);
     },
     importProgress: async (file) => {
-      const r = importAll(localStorage, await file.text());
+      const r = importAll(store, await file.text());
       s.message = r.ok ? s.t.imported(r.labs.length) : s.t.importFailed(r.error);
       if (r.ok && r.labs.includes(lab.id)) {
         teardown(s);
@@ -412,6 +417,7 @@ function toolbar(s: Session, a: Actions): TemplateResult {
   const done = s.tasks.filter((t) => t.done).length;
   return html`
     <span class="opslab-progress" aria-live="polite">${s.t.tasksDone(done, s.tasks.length)}</span>
+    ${s.saveFailed ? html`<span class="opslab-unsaved" role="status">${s.t.unsaved}</span>` : nothing}
     <span class="opslab-spacer"></span>
     <button type="button" class="opslab-button" @click=${a.exportProgress}>${s.t.export}</button>
     <label class="opslab-button opslab-file-button">

@@ -48,7 +48,9 @@ export function createTerminal(
   try {
     localStorage.setItem('history', JSON.stringify([...opts.history].reverse()));
   } catch {
-    /* storage disabled: no history */
+    // Denied (a lab framed by another site): xterm-readline reads window.localStorage
+    // unguarded, so it gets one that lives in memory for this page.
+    shadowLocalStorage();
   }
   const rl = new Readline();
   // Ctrl-C between reads: the running command is interrupted (it may be waiting).
@@ -131,4 +133,26 @@ export function createTerminal(
       term.dispose();
     },
   };
+}
+
+/** Puts an in-memory Storage on window where reading localStorage throws, for libraries that read it unguarded. */
+function shadowLocalStorage(): void {
+  try {
+    void window.localStorage;
+    return; // readable: only writing failed (quota), nothing to shadow
+  } catch {
+    /* denied */
+  }
+  const data = new Map<string, string>();
+  const memory: Storage = {
+    get length() {
+      return data.size;
+    },
+    key: (i) => [...data.keys()][i] ?? null,
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, String(v)),
+    removeItem: (k) => void data.delete(k),
+    clear: () => data.clear(),
+  };
+  Object.defineProperty(window, 'localStorage', { configurable: true, value: memory });
 }
