@@ -4,20 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { createShell, VirtualFS } from '../../src/shell/index.ts';
 import { Mesh, meshCommands } from '../../src/mesh/index.ts';
 import { proxyStatus, withServedFiles, xdsStatus, type ServedFile } from '../../src/mesh/debug-endpoints.ts';
+import { istiod } from './fixtures.ts';
 
 const SCENARIO = `apiVersion: v1
 kind: Namespace
 metadata: {name: istio-system}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system}
-spec:
-  selector: {matchLabels: {app: istiod}}
-  template:
-    metadata: {labels: {app: istiod}, annotations: {sidecar.istio.io/inject: "false"}}
-    spec: {containers: [{name: discovery, image: docker.io/istio/pilot:1.24.3}]}
----
+${istiod('1.24.3')}---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: istio-ingressgateway, namespace: istio-system}

@@ -50,6 +50,18 @@ spec:
   - {prefix: /, status: 200, body: items}
 `;
 
+/** istiod at an Istio version (the simulator reads the version from its image tag), as a YAML document to append. */
+export const istiod = (tag: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod, namespace: istio-system}
+spec:
+  selector: {matchLabels: {app: istiod}}
+  template:
+    metadata: {labels: {app: istiod}, annotations: {sidecar.istio.io/inject: "false"}}
+    spec: {containers: [{name: discovery, image: "docker.io/istio/pilot:${tag}"}]}
+`;
+
 export function mesh(extra: string, seed = 1): Mesh {
   return new Mesh([
     { name: 'base.yaml', text: BASE },

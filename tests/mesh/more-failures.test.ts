@@ -6,7 +6,7 @@
 // and curl's and MySQL's documented exit codes / errors.
 import { describe, expect, it } from 'vitest';
 import { Mesh } from '../../src/mesh/index.ts';
-import { BASE } from './fixtures.ts';
+import { BASE, istiod } from './fixtures.ts';
 
 function meshOf(...texts: string[]): Mesh {
   return new Mesh([{ name: 'base.yaml', text: BASE }, ...texts.map((text, i) => ({ name: `case-${i}.yaml`, text }))], 1);
@@ -162,7 +162,7 @@ describe('TLS origination with the wrong SNI: the provider rejects the gateway\'
     expect(r.outcome!.client.body).toMatch(/^upstream connect error or disconnect\/reset before headers\. retried and the latest reset reason: connection failure, transport failure reason: TLS_error:/);
   });
   it('before Istio 1.21 no SNI is sent at all: a provider that needs it rejects that too', () => {
-    const m = meshOf(SNI('{mode: SIMPLE}') + ISTIOD('1.20.3'));
+    const m = meshOf(SNI('{mode: SIMPLE}') + istiod('1.20.3'));
     const r = m.curl(m.pod('demo/toolbox')!, viaGateway);
     expect(r.outcome!.client.status).toBe(503);
     expect(r.outcome!.hops.find((h) => h.direction === 'gateway')!.entry.response_flags).toEqual(['UF', 'URX']);
@@ -204,21 +204,9 @@ const weather = ['curl', '-sI', 'https://api.weather-demo.example'];
 
 // The guide reproduced it on Istio 1.11.4; from 1.21 ExternalName is an alias (ENABLE_EXTERNAL_NAME_ALIAS
 // default on, Istio 1.21 upgrade notes) and the port is no longer captured.
-const ISTIOD = (tag: string) => `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system}
-spec:
-  selector: {matchLabels: {app: istiod}}
-  template:
-    metadata: {labels: {app: istiod}}
-    spec:
-      containers: [{name: discovery, image: "docker.io/istio/pilot:${tag}"}]
-`;
-
 describe('ExternalName Service takes over its port for passthrough traffic (guide: external-name-service-highjacks)', () => {
   it('Istio 1.11: the weather API call lands on the CDN: curl (60), log names the ExternalName cluster', () => {
-    const m = meshOf(EXTERNAL_SITES + ISTIOD('1.11.4'), EXTNAME(443));
+    const m = meshOf(EXTERNAL_SITES + istiod('1.11.4'), EXTNAME(443));
     const r = m.curl(m.pod('demo/toolbox')!, weather);
     // curl exit 60: the certificate that comes back is the CDN's, not one for the host asked for.
     expect(r.exitCode).toBe(60);
@@ -228,12 +216,12 @@ describe('ExternalName Service takes over its port for passthrough traffic (guid
     expect(e.method).toBeNull();
   });
   it('Istio 1.24 (alias semantics): no capture, PassthroughCluster', () => {
-    const m = meshOf(EXTERNAL_SITES + ISTIOD('1.24.2'), EXTNAME(443));
+    const m = meshOf(EXTERNAL_SITES + istiod('1.24.2'), EXTNAME(443));
     const r = m.curl(m.pod('demo/toolbox')!, weather);
     expect(r.outcome!.hops[0]!.entry.upstream_cluster).toBe('PassthroughCluster');
   });
   it('fix: another port for the ExternalName Service → PassthroughCluster', () => {
-    const m = meshOf(EXTERNAL_SITES + ISTIOD('1.11.4'), EXTNAME(8443));
+    const m = meshOf(EXTERNAL_SITES + istiod('1.11.4'), EXTNAME(8443));
     const r = m.curl(m.pod('demo/toolbox')!, weather);
     expect(r.exitCode).toBe(0);
     expect(r.outcome!.client.status).toBe(200);

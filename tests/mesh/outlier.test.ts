@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { readConfigDump } from '../../src/analyzer/configdump/model.ts';
 import { outlierDetection } from '../../src/analyzer/configdump/outlier.ts';
 import { Mesh } from '../../src/mesh/index.ts';
-import { mesh } from './fixtures.ts';
+import { istiod, mesh } from './fixtures.ts';
 
 const DR = (od: string, subsets = '') => `apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -93,18 +93,7 @@ describe('requests with outlier detection (one pod that always answers 500)', ()
 
   it('default maxEjectionPercent (10%): Istio 1.24 never ejects one host of one; Istio 1.17 always ejects the first', () => {
     expect(statuses(mesh(DR('{consecutive5xxErrors: 2}')), 4, '/boom')).toEqual([500, 500, 500, 500]);
-    const istiod = `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system}
-spec:
-  selector: {matchLabels: {app: istiod}}
-  template:
-    metadata: {labels: {app: istiod}, annotations: {sidecar.istio.io/inject: "false"}}
-    spec:
-      containers: [{name: discovery, image: docker.io/istio/pilot:1.17.2}]
-`;
-    expect(statuses(mesh(DR('{consecutive5xxErrors: 2}') + istiod), 4, '/boom')).toEqual([500, 500, 503, 503]);
+    expect(statuses(mesh(DR('{consecutive5xxErrors: 2}') + istiod('1.17.2')), 4, '/boom')).toEqual([500, 500, 503, 503]);
   });
 
   it('a 2xx between errors resets the count', () => {
