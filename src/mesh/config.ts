@@ -5,6 +5,7 @@
 // can say why it went where it went. dump.ts turns this into a /config_dump.
 import type { KubeService, Resource } from '../analyzer/resources/index.ts';
 import { hostCovers, resolveHost } from '../analyzer/resources/index.ts';
+import { externalNameCatchesAll, type Protocol } from '../analyzer/resources/protocol.ts';
 import { arr, num, obj, selects, str, strList, strMap } from '../analyzer/resources/values.ts';
 import { parseDuration } from './duration.ts';
 import { sourceOf, targetPort, type PodInstance, type Scenario, type SourceRef } from './scenario.ts';
@@ -184,7 +185,7 @@ export function clusterName(direction: string, port: number, subset: string, hos
 interface OutboundService {
   host: string;
   namespace: string;
-  ports: { number: number; protocol: string; name?: string }[];
+  ports: { number: number; protocol: Protocol; name?: string }[];
   service?: KubeService;
   vip?: string;
   entry?: Resource;
@@ -535,15 +536,13 @@ function sidecarConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
     }
   }
   // A service without a VIP (ExternalName) gets a 0.0.0.0_PORT listener whose
-  // default chain proxies everything else on that port to it (istio/istio#20703),
-  // when the port is TCP or unnamed: a TLS/HTTPS port matches only the Service's
-  // own name by SNI (istio/istio#37331; IST0150 asks for such names).
+  // default chain proxies everything else on that port to it, for a TCP or
+  // unnamed port (externalNameCatchesAll).
   const catchAll = new Map<number, { cluster: string; source: SourceRef }>();
   for (const os of services) {
     if (!os.service?.externalName || sc.mesh.externalNameAlias) continue;
     for (const p of os.ports) {
-      if (p.protocol !== 'auto' && HTTP_PROTOCOLS.has(p.protocol)) continue;
-      if (p.protocol === 'TLS' || p.protocol === 'HTTPS') continue;
+      if (!externalNameCatchesAll(p.protocol)) continue;
       if (!catchAll.has(p.number)) catchAll.set(p.number, { cluster: clusterName('outbound', p.number, '', os.host), source: sourceOf(os.service.resource, ['spec', 'externalName']) });
       if (p.protocol !== 'auto') listeners.push({ name: `0.0.0.0_${p.number}`, address: '0.0.0.0', port: p.number, kind: 'tcp', tcpCluster: catchAll.get(p.number)!.cluster, defaultCluster: catchAll.get(p.number)!.cluster, source: catchAll.get(p.number)!.source });
     }

@@ -35,6 +35,16 @@ export function isHttpLike(p: Protocol): boolean {
   return p === 'HTTP' || p === 'HTTP2' || p === 'GRPC' || p === 'GRPC-WEB' || p === 'HTTP_PROXY';
 }
 
+/**
+ * Does an ExternalName Service's port catch every otherwise-unmatched outbound
+ * connection on its number (Istio before the alias change, istio/istio#20703)?
+ * Only TCP or unnamed ports do: HTTP ports match on Host, TLS/HTTPS ports on
+ * the Service's own name by SNI (istio/istio#37331), UDP is not proxied.
+ */
+export function externalNameCatchesAll(p: Protocol): boolean {
+  return !isHttpLike(p) && p !== 'TLS' && p !== 'HTTPS' && p !== 'UDP';
+}
+
 /** Ports whose well-known protocol makes the server talk first (the guide: MySQL, SMTP, MongoDB…). */
 export const serverFirstPorts: Record<number, string> = { 25: 'SMTP', 465: 'SMTPS', 587: 'SMTP', 3306: 'MySQL', 27017: 'MongoDB', 21: 'FTP', 110: 'POP3', 143: 'IMAP' };
 

@@ -6,7 +6,7 @@
 // (ENABLE_EXTERNAL_NAME_ALIAS, on by default from about 1.21); istio/istio#20703.
 import type { Report, Rule } from './rule.ts';
 import { t } from './rule.ts';
-import { isHttpLike } from '../resources/protocol.ts';
+import { externalNameCatchesAll } from '../resources/protocol.ts';
 import { strList } from '../resources/values.ts';
 
 export const rule: Rule = {
@@ -23,8 +23,7 @@ export const rule: Rule = {
     for (const svc of model.services) {
       if (svc.type !== 'ExternalName') continue;
       for (const p of svc.ports) {
-        // HTTP ports match on Host and TLS/HTTPS ports on the Service's own SNI; only TCP or unnamed ports catch all (istio/istio#37331, IST0150).
-        if (isHttpLike(p.protocol) || p.protocol === 'TLS' || p.protocol === 'HTTPS' || p.l4 === 'UDP') continue;
+        if (!externalNameCatchesAll(p.protocol) || p.l4 === 'UDP') continue;
         // Other declared destinations on the same port without their own address are the likely victims.
         const victims = model.ofKind('ServiceEntry').filter((se) => strList(se.spec.addresses).length === 0 && model.registry.some((h) => h.source === se && h.ports.some((x) => x.number === p.port))).map((se) => se.ref);
         const also = victims.length ? ` Affected here: ${victims.join(', ')}.` : '';
