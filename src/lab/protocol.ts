@@ -42,6 +42,8 @@ export type FromWorker =
   | { type: 'result'; id: number; stdout: string; stderr: string; exitCode: number; clear: boolean; records: RunRecord[]; prompt: string | null }
   | { type: 'completion'; id: number; completion: Completion }
   | { type: 'tasks'; tasks: TaskState[] }
+  /** The verdict on an answer the learner just submitted, so the page can say right or wrong. */
+  | { type: 'answered'; taskId: string; correct: boolean }
   | { type: 'findings'; findings: Finding[] }
   /** A command changed a file (e.g. a future `kubectl edit`); the editor shows the new text. */
   | { type: 'file-changed'; path: string; content: string };

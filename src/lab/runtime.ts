@@ -28,6 +28,8 @@ interface Session {
   diffFile: string | null;
   solutionShown: boolean;
   completions: string[];
+  /** What the worker said about each answer submitted in this visit (not saved). */
+  verdicts: Record<string, 'checking' | 'right' | 'wrong'>;
   message: string;
   editor: LabEditor | null;
   terminal: LabTerminal | null;
@@ -66,6 +68,7 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
     diffFile: null,
     solutionShown: false,
     completions: [],
+    verdicts: {},
     message: '',
     editor: null,
     terminal: null,
@@ -164,6 +167,10 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
         update();
         return;
       }
+      case 'answered':
+        s.verdicts[msg.taskId] = msg.correct ? 'right' : 'wrong';
+        update();
+        return;
       case 'findings':
         s.findings = msg.findings;
         s.editor?.setFindings(msg.findings, s.lang);
@@ -201,8 +208,12 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
     },
     answer: (taskId, answer) => {
       s.progress.answers[taskId] = answer;
+      s.verdicts[taskId] = 'checking';
       send({ type: 'answer', taskId, answer });
       scheduleSave();
+      // Rendered now, so the field's bound value is the submitted one and a
+      // later render cannot put it back over what the learner types next.
+      update();
     },
     showSolution: async () => {
       if (!s.solutionShown && !(await confirmDialog(root, s.t.confirmSolution, s.t))) return;
@@ -533,6 +544,7 @@ function snippetOf(s: Session, path: string, line: number): TemplateResult | typ
 
 function answerForm(s: Session, taskId: string, check: Extract<LabData['tasks'][number]['check'], { kind: 'answer' }>, a: Actions): TemplateResult {
   const given = s.progress.answers[taskId] ?? '';
+  const verdict = s.verdicts[taskId];
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
@@ -547,5 +559,8 @@ function answerForm(s: Session, taskId: string, check: Extract<LabData['tasks'][
         )
       : html`<label>${s.t.yourAnswer} <input type="text" name="answer" .value=${given} /></label>`}
     <button type="submit" class="opslab-button">${s.t.answer}</button>
+    ${verdict && verdict !== 'checking'
+      ? html`<span class="opslab-verdict" data-verdict=${verdict} role="status">${verdict === 'right' ? s.t.answerRight : s.t.answerWrong}</span>`
+      : nothing}
   </form>`;
 }

@@ -96,10 +96,13 @@ async function handle(msg: ToWorker): Promise<void> {
       scheduleAnalysis();
       await checkTasks();
       return;
-    case 'answer':
+    case 'answer': {
       answers[msg.taskId] = msg.answer;
+      const task = lab?.tasks.find((t) => t.id === msg.taskId);
+      if (task) post({ type: 'answered', taskId: task.id, correct: (await evaluateCheck(task.check, task.id, { files: {}, records: [], answers })).status === 'pass' });
       await checkTasks();
       return;
+    }
   }
 }
 

@@ -3,7 +3,7 @@
 // Monaco, apply it, follow the successful request by its x-request-id, then
 // reload and find the progress kept. Also screenshots the lab in both languages.
 import { test, expect } from './fixtures.ts';
-import { labPage, screenshotTests, REQUEST_ID } from './lab-play.ts';
+import { labPage, screenshotTests, REQUEST_ID, answer } from './lab-play.ts';
 
 const chapter = 'debug-istio/envoy-log/';
 
@@ -39,12 +39,8 @@ test('plays the envoy-log lab and keeps the progress across a reload', async ({ 
 
   // Who answered: a wrong choice does not tick, the right one does.
   const who = task('who-answered');
-  await who.getByLabel('the inventory app itself: the 503 came back via_upstream').check();
-  await who.getByRole('button', { name: 'Check answer' }).click();
-  await expect(who).toHaveAttribute('data-done', 'false');
-  await who.getByLabel("checkout's own sidecar, NC: the route points at a cluster that proxy does not have").check();
-  await who.getByRole('button', { name: 'Check answer' }).click();
-  await expect(who).toHaveAttribute('data-done', 'true');
+  await answer(who, { choose: 'the inventory app itself: the 503 came back via_upstream' }, 'wrong');
+  await answer(who, { choose: "checkout's own sidecar, NC: the route points at a cluster that proxy does not have" }, 'right');
 
   // The fix, typed in Monaco: a v2 subset at the end of the DestinationRule.
   await page.locator('.opslab-tab', { hasText: 'inventory-dr.yaml' }).first().click();

@@ -4,17 +4,11 @@
 // English and Chinese.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { labPage, task, typeCommand } from './lab-play.ts';
+import { labPage, task, typeCommand, answer } from './lab-play.ts';
 
 const chapter = 'debug-istio/envoy-profiler/';
 
 const start = (page: Page) => labPage(page, 'envoy-profiler').start();
-
-
-async function answer(page: Page, taskId: string, label: string) {
-  await task(page, taskId).getByLabel(label).check();
-  await task(page, taskId).locator('button[type="submit"]').click();
-}
 
 test('plays the envoy-profiler lab: /memory, heap profile, flame graph, stats, fix', async ({ page, consoleErrors }) => {
   await page.setViewportSize({ width: 1280, height: 1100 });
@@ -28,8 +22,7 @@ test('plays the envoy-profiler lab: /memory, heap profile, flame graph, stats, f
   await typeCommand(page, 'kubectl exec -n istio-system deploy/istio-ingressgateway -- pilot-agent request GET memory', '"allocated": "405274624",');
   await expect(task(page, 'read-memory')).toHaveAttribute('data-done', 'true');
   await typeCommand(page, 'grep allocated saved-0900/memory.json', '"allocated": "201326592",');
-  await answer(page, 'memory-verdict', 'allocated doubled: the data Envoy itself holds keeps growing');
-  await expect(task(page, 'memory-verdict')).toHaveAttribute('data-done', 'true');
+  await answer(task(page, 'memory-verdict'), { choose: 'allocated doubled: the data Envoy itself holds keeps growing' }, 'right');
 
   // The profile is fetched from the admin port once it is forwarded.
   await typeCommand(page, 'kubectl -n istio-system port-forward deploy/istio-ingressgateway 15000', 'Forwarding from 127.0.0.1:15000 -> 15000');
@@ -43,15 +36,11 @@ test('plays the envoy-profiler lab: /memory, heap profile, flame graph, stats, f
   await expect(task(page, 'flame-graph')).toHaveAttribute('data-done', 'true');
   await page.locator('opslab-lab').screenshot({ path: '/tmp/labs-debug-profiler-en-flame.png' });
 
-  await answer(page, 'who-holds-it', 'Configuration: clusters and routes for every service, because no Sidecar resource limits them');
-  await expect(task(page, 'who-holds-it')).toHaveAttribute('data-done', 'false');
-  await answer(page, 'who-holds-it', 'Statistics: stat names and counters, with new ones created as requests come in');
-  await expect(task(page, 'who-holds-it')).toHaveAttribute('data-done', 'true');
+  await answer(task(page, 'who-holds-it'), { choose: 'Configuration: clusters and routes for every service, because no Sidecar resource limits them' }, 'wrong');
+  await answer(task(page, 'who-holds-it'), { choose: 'Statistics: stat names and counters, with new ones created as requests come in' }, 'right');
 
   await typeCommand(page, 'curl -s localhost:15000/stats/prometheus | grep -c "^istio_requests_total"', /^67$/);
-  await task(page, 'which-tag').getByLabel('Your answer').fill('request_path');
-  await task(page, 'which-tag').locator('button[type="submit"]').click();
-  await expect(task(page, 'which-tag')).toHaveAttribute('data-done', 'true');
+  await answer(task(page, 'which-tag'), { type: 'request_path' }, 'right');
 
   // The fix: the request_path override becomes operation: REMOVE.
   await page.locator('.opslab-tab', { hasText: 'telemetry.yaml' }).first().click();

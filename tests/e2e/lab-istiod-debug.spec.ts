@@ -3,17 +3,11 @@
 // fix in the editor and the apply. Screenshots in English and Chinese.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { labPage, task, typeCommand } from './lab-play.ts';
+import { labPage, task, typeCommand, answer } from './lab-play.ts';
 
 const chapter = 'debug-istio/istiod-debug/';
 
 const start = (page: Page) => labPage(page, 'istiod-debug').start();
-
-
-async function choose(page: Page, taskId: string, label: string) {
-  await task(page, taskId).getByLabel(label).check();
-  await task(page, taskId).locator('button[type="submit"]').click();
-}
 
 test('plays the istiod-debug lab: metrics, sync status, log, answers, fix', async ({ page, consoleErrors }) => {
   await page.setViewportSize({ width: 1280, height: 1100 });
@@ -37,17 +31,13 @@ test('plays the istiod-debug lab: metrics, sync status, log, answers, fix', asyn
   await typeCommand(page, 'istioctl proxy-status', /^istio-ingressgateway-\S+\.istio-system\s+Kubernetes\s+SYNCED\s+SYNC/);
   await expect(task(page, 'read-sync-status')).toHaveAttribute('data-done', 'true');
 
-  await choose(page, 'who-dropped-it', 'The gateway\'s Envoy rejected the listener update (a NACK) and kept the old one');
-  await expect(task(page, 'who-dropped-it')).toHaveAttribute('data-done', 'false');
-  await choose(page, 'who-dropped-it', 'istiod skipped part of a Gateway before it sent anything; the proxies accepted what they got');
-  await expect(task(page, 'who-dropped-it')).toHaveAttribute('data-done', 'true');
-  await choose(page, 'name-resource', 'Gateway promo/spring-sale');
-  await expect(task(page, 'name-resource')).toHaveAttribute('data-done', 'true');
+  await answer(task(page, 'who-dropped-it'), { choose: 'The gateway\'s Envoy rejected the listener update (a NACK) and kept the old one' }, 'wrong');
+  await answer(task(page, 'who-dropped-it'), { choose: 'istiod skipped part of a Gateway before it sent anything; the proxies accepted what they got' }, 'right');
+  await answer(task(page, 'name-resource'), { choose: 'Gateway promo/spring-sale' }, 'right');
 
   await typeCommand(page, "kubectl logs -n istio-system deploy/istiod | grep skipping", 'duplicate host names: [shop.example.com]'); // the row wraps at 80 columns
   await expect(task(page, 'read-log')).toHaveAttribute('data-done', 'true');
-  await choose(page, 'name-reason', 'shop.example.com is already served on port 443 by an older Gateway, and a TLS host may appear only once per port');
-  await expect(task(page, 'name-reason')).toHaveAttribute('data-done', 'true');
+  await answer(task(page, 'name-reason'), { choose: 'shop.example.com is already served on port 443 by an older Gateway, and a TLS host may appear only once per port' }, 'right');
   await page.getByRole('button', { name: 'Show a hint' }).click();
   await expect(page.locator('.opslab-hints li')).toHaveCount(1);
   await page.locator('opslab-lab').screenshot({ path: '/tmp/labs-debug-istiod-en-mid.png' });

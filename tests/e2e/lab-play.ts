@@ -1,6 +1,6 @@
 // Helpers to play a lab in the page as a learner does: start it, type commands
 // into the terminal, type into Monaco. Shared by the lab-<id>.spec.ts files.
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
 /** A lab on the page; without an id, the page's first lab. */
@@ -35,6 +35,8 @@ export function labPage(page: Page, id?: string) {
       await page.keyboard.type(line);
       await page.keyboard.press('Enter');
       await expect.poll(prompts, { message: `a new prompt after ${line}` }).toBeGreaterThan(before);
+      // The prompt is counted once xterm has parsed it; its rows are drawn on a later animation frame.
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
       if (expected !== undefined) {
         await expect
           .poll(async () => (typeof expected === 'string' ? (await screen()).includes(expected) : (await rows()).some((r) => expected.test(r))), { message: `terminal shows ${expected}` })
@@ -63,6 +65,18 @@ export function labPage(page: Page, id?: string) {
       }
     },
   };
+}
+
+/**
+ * Answers a task's question, by a choice's label or typed text, and waits for
+ * the lab's verdict (shown once the worker has judged this very answer).
+ */
+export async function answer(taskItem: Locator, given: { choose: string; exact?: boolean } | { type: string }, verdict: 'right' | 'wrong'): Promise<void> {
+  if ('choose' in given) await taskItem.getByLabel(given.choose, given.exact === undefined ? {} : { exact: given.exact }).check();
+  else await taskItem.getByLabel(/Your answer|你的答案/).fill(given.type);
+  await taskItem.getByRole('button', { name: /Check answer|检查答案/ }).click();
+  await expect(taskItem.locator('.opslab-verdict')).toHaveAttribute('data-verdict', verdict);
+  await expect(taskItem).toHaveAttribute('data-done', verdict === 'right' ? 'true' : 'false');
 }
 
 /** A request id as the simulator and Envoy write it (UUID version 4). */

@@ -4,13 +4,13 @@
 // the breakpoint; read the value, continue, and see curl finish.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
+import { answer, task } from './lab-play.ts';
 
 const chapter = 'case-studies/remote-debugging-go/';
 const REQUEST = `curl -s -X POST localhost:8080/entries -d '{"account":"acct-4410","amountCents":98000}'`;
 
 const host = (page: Page, n: number) => page.locator(`opslab-lab .opslab-terminal-host[data-terminal="${n}"]`);
 const rows = (page: Page, n: number) => host(page, n).locator('.xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
-const task = (page: Page, id: string) => page.locator(`.opslab-task[data-task="${id}"]`);
 
 /** Types a line into terminal n (once it reads keys) and presses Enter. */
 async function typeLine(page: Page, n: number, line: string) {
@@ -81,12 +81,8 @@ test('debugs the ledger in two terminals: a breakpoint stops the request that Te
 
   // The answer, read at the breakpoint.
   const tier = task(page, 'tier');
-  await tier.getByLabel('Your answer').fill('gold');
-  await tier.getByRole('button', { name: 'Check answer' }).click();
-  await expect(tier).toHaveAttribute('data-done', 'false');
-  await tier.getByLabel('Your answer').fill('silver');
-  await tier.getByRole('button', { name: 'Check answer' }).click();
-  await expect(tier).toHaveAttribute('data-done', 'true');
+  await answer(tier, { type: 'gold' }, 'wrong');
+  await answer(tier, { type: 'silver' }, 'right');
   await page.locator('opslab-lab').screenshot({ path: '/tmp/labs-dlv-en-stopped.png' });
 
   // continue lets the request finish: Terminal 2's curl prints the entry.

@@ -3,7 +3,7 @@
 // with UC, read the capture in the editor, add tcpKeepalive in Monaco, apply,
 // and see a call after another idle period succeed. Also screenshots both languages.
 import { test, expect } from './fixtures.ts';
-import { labPage, screenshotTests } from './lab-play.ts';
+import { labPage, screenshotTests, answer } from './lab-play.ts';
 
 const chapter = 'common-problem/tcp-keepalive/';
 const CALL = 'curl -s http://ledger.billing.internal/balance';
@@ -24,20 +24,14 @@ test('plays the tcp-keepalive lab', async ({ page, consoleErrors }) => {
   await run('clear');
   await run('kubectl logs deploy/web -n shop -c istio-proxy', 'upstream_reset_before_response_started{connection_termination}');
   const read = task('read-log');
-  await read.getByLabel('503 UF connection_failure', { exact: false }).check();
-  await read.getByRole('button', { name: 'Check answer' }).click();
-  await expect(read).toHaveAttribute('data-done', 'false');
-  await read.getByLabel('503 UC upstream_reset_before_response_started', { exact: false }).check();
-  await read.getByRole('button', { name: 'Check answer' }).click();
-  await expect(read).toHaveAttribute('data-done', 'true');
+  await answer(read, { choose: '503 UF connection_failure', exact: false }, 'wrong');
+  await answer(read, { choose: '503 UC upstream_reset_before_response_started', exact: false }, 'right');
 
   // The capture opens in the editor, read-only: the RST after a 22-minute gap.
   await lab.locator('.opslab-tab', { hasText: 'capture.txt' }).first().click();
   await expect(lab.locator('.opslab-editor .view-lines')).toContainText('Flags [R]');
   const capture = task('read-capture');
-  await capture.getByLabel('the load balancer forgot the idle flow', { exact: false }).check();
-  await capture.getByRole('button', { name: 'Check answer' }).click();
-  await expect(capture).toHaveAttribute('data-done', 'true');
+  await answer(capture, { choose: 'the load balancer forgot the idle flow', exact: false }, 'right');
 
   // tcpKeepalive under connectionPool.tcp, typed at the end of ledger-dr.yaml.
   await lab.locator('.opslab-tab', { hasText: 'ledger-dr.yaml' }).first().click();

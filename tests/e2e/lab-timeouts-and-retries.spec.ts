@@ -3,7 +3,7 @@
 // flag, add retries, count the attempts on the server side, and see that the
 // route timeout still bounds the retries. Also screenshots both languages.
 import { test, expect } from './fixtures.ts';
-import { labPage, screenshotTests, REQUEST_ID } from './lab-play.ts';
+import { labPage, screenshotTests, REQUEST_ID, answer } from './lab-play.ts';
 
 const chapter = 'case-studies/timeouts-and-retries/';
 
@@ -35,12 +35,8 @@ test('plays the timeouts-and-retries lab', async ({ page, consoleErrors }) => {
   await run('clear');
   await run('kubectl logs deploy/inventory-v1 -n shop -c istio-proxy', 'downstream_remote_disconnect');
   const flag = task('read-timeout-line');
-  await flag.getByLabel('DC, downstream_remote_disconnect: the client went away').check();
-  await flag.getByRole('button', { name: 'Check answer' }).click();
-  await expect(flag).toHaveAttribute('data-done', 'false');
-  await flag.getByLabel('UT, response_timeout: the route timeout ran out and this sidecar answered').check();
-  await flag.getByRole('button', { name: 'Check answer' }).click();
-  await expect(flag).toHaveAttribute('data-done', 'true');
+  await answer(flag, { choose: 'DC, downstream_remote_disconnect: the client went away' }, 'wrong');
+  await answer(flag, { choose: 'UT, response_timeout: the route timeout ran out and this sidecar answered' }, 'right');
 
   // Retries below the timeout; the cursor is on the empty line left after `timeout`.
   await editor.click();
@@ -63,12 +59,8 @@ test('plays the timeouts-and-retries lab', async ({ page, consoleErrors }) => {
   await run('clear');
   await run(`kubectl logs deploy/inventory-v1 -n shop | grep ${id} | wc -l`, /^4$/);
   const count = task('count-attempts');
-  await count.getByLabel('Your answer').fill('3');
-  await count.getByRole('button', { name: 'Check answer' }).click();
-  await expect(count).toHaveAttribute('data-done', 'false');
-  await count.getByLabel('Your answer').fill('4');
-  await count.getByRole('button', { name: 'Check answer' }).click();
-  await expect(count).toHaveAttribute('data-done', 'true');
+  await answer(count, { type: '3' }, 'wrong');
+  await answer(count, { type: '4' }, 'right');
   await expect(page.locator('.opslab-progress')).toHaveText('7 of 7 done');
 
   // The route timeout bounds all tries: /stock/slow now ends at 1 s, UT without URX.

@@ -2,7 +2,7 @@
 // gets Envoy's 503 (UF,URX), the gateway's log shows the handshake failure and its own
 // host as SNI; `sni` typed in Monaco and applied makes /charge reach the provider.
 import { test, expect } from './fixtures.ts';
-import { labPage, screenshotTests } from './lab-play.ts';
+import { labPage, screenshotTests, answer } from './lab-play.ts';
 
 const chapter = 'common-problem/tls-wrong-sni/';
 const CHARGE = 'curl -s --resolve www.shop-demo.example:443:istio-ingressgateway.istio-system https://www.shop-demo.example/charge';
@@ -20,16 +20,10 @@ test('plays the tls-wrong-sni lab', async ({ page, consoleErrors }) => {
   await run('kubectl logs deploy/istio-ingressgateway -n istio-system', 'SSLV3_ALERT_HANDSHAKE_FAILURE');
 
   const clue = task('read-gateway-log');
-  await clue.getByLabel('The flag says no route matched /charge').check();
-  await clue.getByRole('button', { name: 'Check answer' }).click();
-  await expect(clue).toHaveAttribute('data-done', 'false');
-  await clue.getByLabel('The TLS handshake to outbound|443||pay.shop-demo.example failed', { exact: false }).check();
-  await clue.getByRole('button', { name: 'Check answer' }).click();
-  await expect(clue).toHaveAttribute('data-done', 'true');
+  await answer(clue, { choose: 'The flag says no route matched /charge' }, 'wrong');
+  await answer(clue, { choose: 'The TLS handshake to outbound|443||pay.shop-demo.example failed', exact: false }, 'right');
   const why = task('why-reset');
-  await why.getByLabel('The gateway asked for www.shop-demo.example in its SNI', { exact: false }).check();
-  await why.getByRole('button', { name: 'Check answer' }).click();
-  await expect(why).toHaveAttribute('data-done', 'true');
+  await answer(why, { choose: 'The gateway asked for www.shop-demo.example in its SNI', exact: false }, 'right');
 
   // `sni` under `tls:`, typed at the end of payment-provider-dr.yaml (its last line is `mode: SIMPLE`).
   const editor = page.locator('.opslab-editor .monaco-editor').first();

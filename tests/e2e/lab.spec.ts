@@ -5,7 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { rows, task, typeCommand } from './lab-play.ts';
+import { rows, task, typeCommand, answer } from './lab-play.ts';
 
 const chapter = 'case-studies/no-healthy-upstream/';
 
@@ -106,12 +106,8 @@ test('plays the no-healthy-upstream lab and keeps the progress across a reload',
   await expect(page.locator('.opslab-hints li')).toHaveCount(1);
 
   // The question: a wrong answer does not tick, the right one does.
-  await task(page, 'name-flag').getByLabel('UF — the upstream connection failed').check();
-  await task(page, 'name-flag').getByRole('button', { name: 'Check answer' }).click();
-  await expect(task(page, 'name-flag')).toHaveAttribute('data-done', 'false');
-  await task(page, 'name-flag').getByLabel('UH — no healthy upstream host').check();
-  await task(page, 'name-flag').getByRole('button', { name: 'Check answer' }).click();
-  await expect(task(page, 'name-flag')).toHaveAttribute('data-done', 'true');
+  await answer(task(page, 'name-flag'), { choose: 'UF — the upstream connection failed' }, 'wrong');
+  await answer(task(page, 'name-flag'), { choose: 'UH — no healthy upstream host' }, 'right');
 
   // The log is read-only; the Deployment is editable in Monaco.
   await page.locator('.opslab-tab', { hasText: 'ratings.yaml' }).first().click();
