@@ -16,7 +16,8 @@ export default defineConfig({
   // "flaky" in the summary, and that is a bug to chase, not to ignore.
   retries: 1,
   reporter: [['list']],
-  timeout: 60_000,
+  // A lab test takes 15-25 s alone and up to 50 s on a loaded 2-core machine.
+  timeout: 90_000,
   // Labs run a simulator in a worker; on a busy 2-core machine a step can take a few seconds.
   expect: { timeout: 10_000 },
   use: {

@@ -27,6 +27,8 @@ interface Session {
   active: string;
   diffFile: string | null;
   solutionShown: boolean;
+  /** The lab covers the window (toolbar button); not saved. */
+  expanded: boolean;
   completions: string[];
   /** What the worker said about each answer submitted in this visit (not saved). */
   verdicts: Record<string, 'checking' | 'right' | 'wrong'>;
@@ -67,6 +69,7 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
     active: visibleFiles(lab)[0]!.path,
     diffFile: null,
     solutionShown: false,
+    expanded: false,
     completions: [],
     verdicts: {},
     message: '',
@@ -134,6 +137,7 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
   };
   addEventListener('beforeunload', beforeUnload);
   s.cleanup.push(() => removeEventListener('beforeunload', beforeUnload));
+  s.cleanup.push(() => document.documentElement.classList.remove('opslab-page-covered'));
 
   // --- worker -------------------------------------------------------------
   let nextId = 0;
@@ -241,6 +245,25 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
       root.remove();
       await mountLab(host, lab, lang);
     },
+    toggleExpanded: () => {
+      s.expanded = !s.expanded;
+      root.classList.toggle('opslab-expanded', s.expanded);
+      // As a popover the lab is in the top layer, above Starlight's header and
+      // sidebars whatever their stacking; without the Popover API the CSS alone covers the page.
+      if (typeof root.showPopover === 'function') {
+        if (s.expanded) {
+          root.popover = 'manual';
+          root.showPopover();
+        } else {
+          root.hidePopover();
+          root.removeAttribute('popover');
+        }
+      }
+      // The page under the lab does not scroll while the lab covers it.
+      document.documentElement.classList.toggle('opslab-page-covered', s.expanded);
+      update();
+      root.scrollTop = 0;
+    },
     exportProgress: () => {
       save();
       const blob = new Blob([JSON.stringify(exportAll(store), null, 2)], { type: 'application/json' });
@@ -263,6 +286,11 @@ export async function mountLab(host: HTMLElement, lab: LabData, lang: Lang): Pro
     },
   };
   update();
+  // In full view, Esc outside the editor, the terminal and a dialog goes back to the page
+  // (in those, Esc first leaves them; the next Esc then lands here).
+  root.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && s.expanded && !(e.target as Element).closest('.opslab-editor-host, .opslab-diff-host, .opslab-terminal-host, dialog')) actions.toggleExpanded();
+  });
 
   // --- theme --------------------------------------------------------------
   const themeWatch = new MutationObserver(() => {
@@ -370,6 +398,7 @@ interface Actions {
   compare(path: string): void;
   closeDiff(): void;
   reset(): Promise<void>;
+  toggleExpanded(): void;
   exportProgress(): void;
   importProgress(file: File): Promise<void>;
 }
@@ -430,6 +459,9 @@ function toolbar(s: Session, a: Actions): TemplateResult {
     <span class="opslab-progress" aria-live="polite">${s.t.tasksDone(done, s.tasks.length)}</span>
     ${s.saveFailed ? html`<span class="opslab-unsaved" role="status">${s.t.unsaved}</span>` : nothing}
     <span class="opslab-spacer"></span>
+    <button type="button" class="opslab-button opslab-expand" aria-pressed=${s.expanded ? 'true' : 'false'} @click=${a.toggleExpanded}>
+      ${s.expanded ? s.t.collapse : s.t.expand}
+    </button>
     <button type="button" class="opslab-button" @click=${a.exportProgress}>${s.t.export}</button>
     <label class="opslab-button opslab-file-button">
       ${s.t.import}

@@ -239,3 +239,43 @@ test('narrow screen stacks the panels; the embed page shows the lab alone', asyn
   await page.screenshot({ path: '/tmp/lab-embed-zh-light.png' });
   expect(consoleErrors).toEqual([]);
 });
+
+test('full view covers the window with editor and terminal beside the tasks, and goes back', async ({ page, consoleErrors }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(chapter);
+  await start(page);
+  const runtime = page.locator('.opslab-runtime');
+  // In the page's content column the panels are stacked.
+  const stackedSide = (await page.locator('.opslab-side').boundingBox())!;
+  const stackedEditor = (await page.locator('.opslab-editor-pane').boundingBox())!;
+  expect(stackedSide.y).toBeGreaterThan(stackedEditor.y + stackedEditor.height);
+
+  await page.getByRole('button', { name: 'Full view' }).click();
+  await expect(page.getByRole('button', { name: 'Back to the page' })).toHaveAttribute('aria-pressed', 'true');
+  const box = (await runtime.boundingBox())!;
+  expect(box.x).toBe(0);
+  expect(box.width).toBe(1440);
+  expect(box.height).toBe(900);
+  const editor = (await page.locator('.opslab-editor-pane').boundingBox())!;
+  const terminal = (await page.locator('.opslab-terminal-pane').boundingBox())!;
+  const side = (await page.locator('.opslab-side').boundingBox())!;
+  // Tasks to the right, from the top; the terminal right under the editor, whatever the tasks' length.
+  expect(side.x).toBeGreaterThanOrEqual(editor.x + editor.width);
+  expect(side.y).toBeLessThan(editor.y + 1);
+  expect(terminal.y - (editor.y + editor.height)).toBeLessThan(20);
+  // The shell still answers, and its screen was resized to the wider pane.
+  await typeCommand(page, 'wc -l ratings.yaml', 'ratings.yaml');
+  await page.screenshot({ path: '/tmp/lab-full-view.png' });
+
+  // Esc in the terminal only leaves it; the next Esc goes back to the page.
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Back to the page' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Full view' })).toHaveAttribute('aria-pressed', 'false');
+  await page.getByRole('button', { name: 'Full view' }).click();
+  await page.getByRole('button', { name: 'Back to the page' }).click();
+  await expect(page.getByRole('button', { name: 'Full view' })).toHaveAttribute('aria-pressed', 'false');
+  expect((await runtime.boundingBox())!.width).toBeLessThan(1000);
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).not.toBe('hidden');
+  expect(consoleErrors).toEqual([]);
+});
