@@ -93,6 +93,8 @@ export const resourcesAnalyzer: ArtifactAnalyzer & { analyzeBatch(inputs: Artifa
   detect({ name, head }) {
     const hasKind = /^\s*kind:\s*\S/m.test(head) || /"kind"\s*:\s*"/.test(head);
     const hasApi = /^\s*apiVersion:\s*\S/m.test(head) || /"apiVersion"\s*:\s*"/.test(head);
+    // A YAML file of comments and separators only (a manifest still to write) holds no resources, like an empty one for istioctl.
+    if (/\.ya?ml$/i.test(name) && /^(?:\s*(?:#.*|---|\.\.\.)?\s*(?:\n|$))*$/.test(head)) return 0.5;
     if (!hasKind || !hasApi) return 0;
     return YAML_EXT.test(name) || name === '-' ? 0.9 : 0.6;
   },

@@ -1,6 +1,9 @@
 // Suppression by annotation, and the CLI's batch analysis across files.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run } from './helpers.ts';
 
 const vs = (annotation: string) => `apiVersion: networking.istio.io/v1
@@ -48,5 +51,16 @@ describe('opslab analyze on resource files', () => {
     const s = cli('--suppress', 'OPS304=Gateway *', '--suppress', 'IST0145=*', '--suppress', 'IST0138=*', 'tests/fixtures/resources/chapters/duplicate-tls-hosts');
     expect(s.code).toBe(0);
     expect(s.out).toContain('(6 suppressed)');
+  }, 30_000);
+  it('takes a YAML file of comments only as a manifest with no resources, not as an unknown input', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opslab-empty-'));
+    writeFileSync(join(dir, 'todo.yaml'), '# the ServiceEntry goes here\n---\n');
+    writeFileSync(join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: data}\nspec: {ports: [{name: tcp-db, port: 3306}]}\n');
+    const r = cli(dir);
+    expect(r.out).toContain('Resources: 1 from 2 file(s)');
+    expect(r.code).toBe(0);
+    // A log-named file of comments is still not something opslab reads.
+    writeFileSync(join(dir, 'notes.txt'), '# just words\n');
+    expect(cli(dir).code).toBe(2);
   }, 30_000);
 });
