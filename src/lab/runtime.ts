@@ -512,7 +512,7 @@ function side(s: Session, a: Actions): TemplateResult {
         const done = state?.done ?? false;
         return html`<li class="opslab-task" data-task=${task.id} data-done=${done ? 'true' : 'false'}>
           <span class="opslab-tick" aria-hidden="true">${done ? '✓' : '○'}</span>
-          <span>${task.title[s.lang]} <span class="sr-only">(${done ? t.done : t.notDone})</span></span>
+          <span>${withCode(task.title[s.lang])} <span class="sr-only">(${done ? t.done : t.notDone})</span></span>
           ${state?.unavailable ? html`<small class="opslab-unavailable">${t.unavailable}</small>` : nothing}
           ${task.check.kind === 'answer' ? answerForm(s, task.id, task.check, a) : nothing}
         </li>`;
@@ -584,10 +584,10 @@ function answerForm(s: Session, taskId: string, check: Extract<LabData['tasks'][
     if (typeof value === 'string' && value.trim() !== '') a.answer(taskId, value);
   };
   return html`<form class="opslab-answer" @submit=${submit}>
-    <p>${check.question[s.lang]}</p>
+    <p>${withCode(check.question[s.lang])}</p>
     ${check.choices
       ? check.choices.map(
-          (c) => html`<label><input type="radio" name="answer" value=${c.id} ?checked=${given === c.id} /> ${c[s.lang]}</label>`,
+          (c) => html`<label><input type="radio" name="answer" value=${c.id} ?checked=${given === c.id} /> ${withCode(c[s.lang])}</label>`,
         )
       : html`<label>${s.t.yourAnswer} <input type="text" name="answer" .value=${given} /></label>`}
     <button type="submit" class="opslab-button">${s.t.answer}</button>
