@@ -20,8 +20,9 @@ export interface CheckEnv {
   /**
    * Sends `command` from `from` on a copy of the simulated mesh; `flags` are those the caller's sidecar logged.
    * With `idleMs`, sends it once, lets that long pass, and answers for the second.
+   * With `atStart`, sends it as the app does when its container starts (the sidecar may not be ready).
    */
-  request?: (from: string, command: string, idleMs?: number) => Promise<{ status: number; body: string; flags?: string[] }>;
+  request?: (from: string, command: string, idleMs?: number, atStart?: boolean) => Promise<{ status: number; body: string; flags?: string[] }>;
 }
 
 export type CheckOutcome = { status: 'pass' } | { status: 'fail' } | { status: 'unavailable'; reason: string };
@@ -95,7 +96,7 @@ export async function evaluateCheck(check: Check, taskId: string, env: CheckEnv)
     }
     case 'request': {
       if (!env.request) return { status: 'unavailable', reason: 'the lab has no simulated mesh to send the request to' };
-      const r = await env.request(check.from, check.command, check.idle === undefined ? undefined : (parseDuration(check.idle) ?? undefined));
+      const r = await env.request(check.from, check.command, check.idle === undefined ? undefined : (parseDuration(check.idle) ?? undefined), check.atStart);
       const statusOk = check.expect.status === undefined || r.status === check.expect.status;
       const bodyOk = check.expect.bodyIncludes === undefined || r.body.includes(check.expect.bodyIncludes);
       const flagOk = check.expect.flag === undefined || (r.flags ?? []).includes(check.expect.flag);

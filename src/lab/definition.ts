@@ -83,6 +83,8 @@ const request = z
     command: z.string().min(1),
     /** Send the command, let this much simulated time pass (`20m`), send it again: the second answer is judged (idle connections). */
     idle: z.string().refine((d) => parseDuration(d) !== null, 'a duration such as 20m, 900s or 1h').optional(),
+    /** Send the command as the app in `from` does when its container starts: before its sidecar is ready, unless the pod holds the app until the proxy starts (start-order bugs). */
+    atStart: z.boolean().optional(),
     expect: z
       .object({
         status: z.number().int().min(100).max(599).optional(),

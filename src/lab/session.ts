@@ -42,7 +42,7 @@ export function createLabSession(lab: LabData, opts: ShellOptions): LabSession {
   if (lab.debugger) shell.register(...debuggerCommands({ config: lab.debugger, mesh: () => mesh, base: served, read: (path) => shell.fs.read(path) }));
   // A check's request runs on a copy of the mesh, so it adds no lines to the
   // proxies' logs the learner reads with `kubectl logs`.
-  const request: CheckEnv['request'] = async (from, command, idleMs) => {
+  const request: CheckEnv['request'] = async (from, command, idleMs, atStart) => {
     const probe = new Mesh(mesh.files);
     const pod = probe.pod(from);
     if (!pod) return { status: 0, body: `no pod ${from} in the scenario`, flags: [] };
@@ -53,7 +53,8 @@ export function createLabSession(lab: LabData, opts: ShellOptions): LabSession {
       probe.run(pod, argv);
       probe.sim.clock += idleMs;
     }
-    const run = probe.run(pod, argv);
+    // At start the sidecar is ready only if the injector made the app wait for it.
+    const run = atStart ? probe.curl(pod, argv, { proxyReady: pod.holdApplication }) : probe.run(pod, argv);
     return { status: run.outcome?.client.status ?? 0, body: run.stdout, flags: run.outcome?.hops[0]?.entry.response_flags ?? [] };
   };
   return { shell, mesh, request };

@@ -188,6 +188,8 @@ interface OutboundService {
   ports: { number: number; protocol: Protocol; name?: string }[];
   service?: KubeService;
   vip?: string;
+  /** A ServiceEntry's `addresses` that are single IPs (a bare IP or /32): each gets its own TCP listeners. */
+  addresses?: string[];
   entry?: Resource;
   resolution?: string;
   endpoints?: { address: string; ports: Record<string, number>; labels: Record<string, string> }[];
@@ -206,6 +208,8 @@ function outboundServices(sc: Scenario, fromNs: string): OutboundService[] {
     } else {
       os.entry = e.source;
       os.resolution = (str(e.source.spec.resolution) ?? 'NONE').toUpperCase();
+      const ips = strList(e.source.spec.addresses).map((a) => a.replace(/\/32$/, '')).filter((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
+      if (ips.length) os.addresses = ips;
       os.endpoints = arr(e.source.spec.endpoints).map((x) => ({ address: str(obj(x).address) ?? '', ports: Object.fromEntries(Object.entries(obj(obj(x).ports)).map(([k, v]) => [k, num(v) ?? 0])), labels: strMap(obj(x).labels) }));
     }
     out.push(os);
@@ -533,6 +537,9 @@ function sidecarConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
     for (const p of os.ports) {
       if (HTTP_PROTOCOLS.has(p.protocol)) httpPorts.add(p.number);
       else if (os.vip && os.vip !== 'None') listeners.push({ name: `${os.vip}_${p.number}`, address: os.vip, port: p.number, kind: 'tcp', tcpCluster: clusterName('outbound', p.number, '', os.host) });
+      // A ServiceEntry with addresses is like a Service VIP: its TCP ports get ADDRESS_PORT listeners,
+      // which take that address before any 0.0.0.0_PORT listener does (guide chapter server-speaks-first).
+      else for (const ip of os.addresses ?? []) listeners.push({ name: `${ip}_${p.number}`, address: ip, port: p.number, kind: 'tcp', tcpCluster: clusterName('outbound', p.number, '', os.host), ...(os.entry ? { source: sourceOf(os.entry, ['spec', 'addresses']) } : {}) });
     }
   }
   // A service without a VIP (ExternalName) gets a 0.0.0.0_PORT listener whose

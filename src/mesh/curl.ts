@@ -14,6 +14,8 @@ export interface CurlRequest {
   body: string;
   verbose: boolean;
   silent: boolean;
+  /** -S/--show-error: with -s, errors are still printed. */
+  showError: boolean;
   include: boolean;
   head: boolean;
   fail: boolean;
@@ -22,15 +24,23 @@ export interface CurlRequest {
   output: string | null;
   /** --resolve HOST:PORT:ADDR: connect to ADDR for HOST:PORT (SNI and Host stay HOST). */
   resolve?: { host: string; port: number; ip: string };
+  /**
+   * --retry N (with --retry-delay, --retry-connrefused, --retry-all-errors). Plain --retry
+   * only retries transient errors (timeouts, HTTP 408/429/500/502/503/504); a refused
+   * connection is retried only with --retry-connrefused (curl 7.52) or --retry-all-errors.
+   * Without --retry-delay curl waits 1 s, then doubles the wait each time.
+   */
+  retry?: { count: number; delayMs: number | null; connRefused: boolean; allErrors: boolean };
 }
 
 export type CurlParse = { ok: true; req: CurlRequest } | { ok: false; error: string; exitCode: number };
 
 const SPEC = {
-  flags: 'vsSiIfLk',
+  // The --retry family has no short letters in curl; '!', '^', '@' and '%' only key them here.
+  flags: 'vsSiIfLk@%',
   // --cacert is accepted and ignored (certificates are modelled by name only).
-  values: 'XHdmwoARC',
-  long: { request: 'X', header: 'H', data: 'd', 'data-raw': 'd', 'data-binary': 'd', 'max-time': 'm', 'write-out': 'w', output: 'o', 'user-agent': 'A', verbose: 'v', silent: 's', 'show-error': 'S', include: 'i', head: 'I', fail: 'f', location: 'L', insecure: 'k', resolve: 'R', cacert: 'C' },
+  values: 'XHdmwoARC!^',
+  long: { request: 'X', header: 'H', data: 'd', 'data-raw': 'd', 'data-binary': 'd', 'max-time': 'm', 'write-out': 'w', output: 'o', 'user-agent': 'A', verbose: 'v', silent: 's', 'show-error': 'S', include: 'i', head: 'I', fail: 'f', location: 'L', insecure: 'k', resolve: 'R', cacert: 'C', retry: '!', 'retry-delay': '^', 'retry-connrefused': '@', 'retry-all-errors': '%' },
 };
 
 export function parseCurl(argv: string[]): CurlParse {
@@ -61,6 +71,7 @@ export function parseCurl(argv: string[]): CurlParse {
     body,
     verbose: s.flags.has('v'),
     silent: s.flags.has('s'),
+    showError: s.flags.has('S'),
     include: s.flags.has('i') || head,
     head,
     fail: s.flags.has('f'),
@@ -68,6 +79,13 @@ export function parseCurl(argv: string[]): CurlParse {
     writeOut: s.values.get('w')?.[0] ?? null,
     output: s.values.get('o')?.[0] ?? null,
   };
+  const retries = s.values.get('!')?.[0];
+  if (retries !== undefined) {
+    const delay = s.values.get('^')?.[0];
+    if (!/^\d+$/.test(retries)) return { ok: false, error: 'curl: option --retry: expected a proper numerical parameter', exitCode: 2 };
+    if (delay !== undefined && !/^\d+$/.test(delay)) return { ok: false, error: 'curl: option --retry-delay: expected a proper numerical parameter', exitCode: 2 };
+    req.retry = { count: Number(retries), delayMs: delay === undefined ? null : Number(delay) * 1000, connRefused: s.flags.has('@'), allErrors: s.flags.has('%') };
+  }
   const res = s.values.get('R')?.[0];
   if (res !== undefined) {
     const rm = /^([^:]+):(\d+):(.+)$/.exec(res);

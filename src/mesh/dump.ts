@@ -154,6 +154,22 @@ function listenerJson(l: DListener, cfg: ProxyConfig): Json {
   return j;
 }
 
+/**
+ * The two listeners of Istio's Envoy bootstrap, present on every sidecar and
+ * gateway whatever istiod sends: Prometheus stats on 15090 and pilot-agent's
+ * readiness on 15021.
+ */
+function bootstrapListener(port: number, statPrefix: string, prefix: string, cluster: string): Json {
+  return {
+    listener: {
+      '@type': `${T}envoy.config.listener.v3.Listener`,
+      address: { socket_address: { address: '0.0.0.0', port_value: port } },
+      filter_chains: [{ filters: [hcm(statPrefix, { route_config: { virtual_hosts: [{ name: 'backend', domains: ['*'], routes: [{ match: { prefix }, route: { cluster } }] }] } })] }],
+    },
+    last_updated: UPDATED,
+  };
+}
+
 export function nodeId(cfg: ProxyConfig): string {
   const p = cfg.pod;
   return `${cfg.kind}~${p.ip}~${p.name}.${p.namespace}~${p.namespace}.svc.cluster.local`;
@@ -191,6 +207,7 @@ export function toConfigDump(cfg: ProxyConfig, _sc?: Scenario): Json {
       {
         '@type': `${T}envoy.admin.v3.ListenersConfigDump`,
         version_info: VERSION,
+        static_listeners: [bootstrapListener(15090, 'stats', '/stats/prometheus', 'prometheus_stats'), bootstrapListener(15021, 'agent', '/healthz/ready', 'agent')],
         dynamic_listeners: cfg.listeners.map((l) => ({ name: l.name, active_state: wrap('listener', listenerJson(l, cfg)) })),
       },
       { '@type': `${T}envoy.admin.v3.ScopedRoutesConfigDump` },

@@ -6,6 +6,8 @@ import { parseMysql } from './mysql.ts';
 import { toConfigDump } from './dump.ts';
 import { curlOutput, Simulator, type RequestOutcome } from './request.ts';
 import { findPod, loadScenario, type PodInstance, type Scenario, type ScenarioFile } from './scenario.ts';
+import { startPod, type PodStart } from './startup.ts';
+import { istiodPushLog, isIstiod } from './istiod-log.ts';
 
 export interface CurlRun {
   stdout: string;
@@ -41,6 +43,10 @@ export class Mesh {
    * without a sidecar have no inbound line to derive it from and log nothing here.
    */
   readonly appLogs = new Map<string, string[]>();
+  /** How each pod's app container started (pods whose app calls out as it starts), by `pod.namespace`. */
+  readonly starts = new Map<string, PodStart>();
+  /** The pod template each start was played for: a changed template rolls out a new pod. */
+  private readonly startedTemplates = new Map<string, string>();
   private readonly seed: number;
 
   constructor(files: ScenarioFile[], seed = 1) {
@@ -52,9 +58,41 @@ export class Mesh {
   /** Re-reads the files; the clock, the random sequence (request ids, ports) and the logs written so far carry over. */
   rebuild(): void {
     const clock = this.sim?.clock ?? 0;
+    const first = !this.sim;
     this.scenario = loadScenario(this.files);
     this.sim = new Simulator(this.scenario, this.sim?.rng ?? this.seed);
     this.sim.clock = clock;
+    // The proxies connected to istiod when their pods started (kubectl shows them 12 minutes old); every change pushes again.
+    this.logIstiodPush(first ? clock - 11 * 60_000 : clock);
+    this.startPods();
+  }
+
+  /** Appends istiod's push lines (omitted gateway listeners, LDS pushes) to istiod's log, when the scenario runs istiod. */
+  private logIstiodPush(at: number): void {
+    const istiod = this.scenario.pods.find(isIstiod);
+    if (!istiod) return;
+    const key = `${istiod.name}.${istiod.namespace}`;
+    this.appLogs.set(key, [...(this.appLogs.get(key) ?? []), ...istiodPushLog(this.scenario, this.sim, at)]);
+  }
+
+  /** Plays the start of every pod that is new or whose template changed since its last start. */
+  private startPods(): void {
+    for (const pod of this.scenario.pods) {
+      const key = `${pod.name}.${pod.namespace}`;
+      // A mesh-wide default (meshConfig) reaches a running pod only when it is recreated: not part of the template.
+      const template = JSON.stringify([pod.workload.podSpec, pod.workload.annotations, pod.app?.startupCalls]);
+      const before = this.startedTemplates.get(key);
+      if (before === template) continue;
+      this.startedTemplates.set(key, template);
+      // A changed template rolls out a new pod: the old pod's logs go with it.
+      if (before !== undefined && this.starts.has(key)) {
+        this.proxyLogs.delete(key);
+        this.appLogs.delete(key);
+      }
+      const start = startPod(this, pod, this.sim.clock);
+      if (start) this.starts.set(key, start);
+      else this.starts.delete(key);
+    }
   }
 
   /** Adds or replaces a file (by name) and rebuilds. */
@@ -121,7 +159,7 @@ export class Mesh {
     this.record(outcome);
     if (opts.proxyReady === false && from.proxy === 'sidecar') outcome.notes = [{ kind: 'note', name: 'sidecar not ready', detail: `the app container started before istio-proxy: iptables sends its traffic to 15001, where nothing listens yet (holdApplicationUntilProxyStarts is off${from.app ? srcOf(from.app.source) : ''})` }];
     const ip = this.sim.resolve(parsed.req.host, from)?.ip ?? null;
-    const out = curlOutput(parsed.req, outcome, ip);
+    const out = curlOutput(parsed.req, outcome, ip, outcome.client.exitCode === 7 && ip ? { ip: from.ip, port: this.sim.ephemeralPort() } : undefined);
     return { ...out, exitCode: outcome.client.exitCode, outcome };
   }
 }

@@ -117,7 +117,7 @@ function certCovers(names: string[], host: string): boolean {
   return names.some((n) => n === host || (n.startsWith('*.') && host.endsWith(n.slice(1)) && !host.slice(0, -n.length + 1).includes('.')));
 }
 
-function isoTime(ms: number): string {
+export function isoTime(ms: number): string {
   return new Date(EPOCH + ms).toISOString();
 }
 
@@ -187,6 +187,11 @@ export class Simulator {
 
   private port(): number {
     return this.rng.int(32768, 60999);
+  }
+
+  /** A fresh ephemeral port, as the kernel picks for a client's socket (curl -v names it when a connect fails). */
+  ephemeralPort(): number {
+    return this.port();
   }
 
   /** Local ports of the proxies' pooled upstream connections, by `proxy>address`. */
@@ -852,7 +857,9 @@ export class Simulator {
       const path: PathStep[] = l.tcp ? [{ kind: 'listener', name: l.tcp.name, detail: l.tcp.defaultCluster ? 'default_filter_chain' : 'TCP service port' }] : [{ kind: 'listener', name: 'virtualOutbound', detail: `no listener for ${target.ip}:${port}; 0.0.0.0:15001 catches it` }, { kind: 'filter_chain', name: 'virtualOutbound-catchall-tcp', detail: `outboundTrafficPolicy ${cfg.outboundPolicy}` }];
       rep = this.tcpProxy(cfg, l.cluster, down, req, 0, 'outbound', path);
     } else rep = this.toAddress(target.ip, port, req, 0, { ip: from.ip, port: this.port() }, null);
-    const app = this.externalApp(target.ip) ?? this.sc.pods.find((p) => p.ip === target.ip)?.app ?? null;
+    // Through a Service VIP or a gateway, the server is the pod the last proxy on the path connected to.
+    const lastHost = rep.hops.at(-1)?.entry.upstream_host?.split(':')[0];
+    const app = this.externalApp(target.ip) ?? this.sc.pods.find((p) => p.ip === target.ip)?.app ?? this.sc.pods.find((p) => p.ip === lastHost)?.app ?? null;
     for (const h of rep.hops) {
       // A MySQL session: greeting, login, a query, quit (byte counts of a short session).
       h.entry.bytes_sent = 1200;
@@ -972,10 +979,17 @@ function cancel(hops: Hop[], at: number): void {
 const REASONS: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
 /** What curl prints: stdout (headers with -i, then the body) and stderr (-v, errors). */
-export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string | null): { stdout: string; stderr: string } {
+export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string | null, source?: { ip: string; port: number }): { stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
   const r = out.client;
+  if (c.verbose && targetIp && r.exitCode === 7) {
+    // Refused (curl 8.x -v): the connect fails, so nothing is sent.
+    const from = source ? ` from ${source.ip} port ${source.port}` : '';
+    stderr += `*   Trying ${targetIp}:${c.port}...\n* connect to ${targetIp} port ${c.port}${from} failed: Connection refused\n`;
+    stderr += `${(r.error ?? '').replace(/^curl: \(7\) /, '* ')}\n* Closing connection\n${r.error ?? ''}\n`;
+    return { stdout, stderr };
+  }
   const statusLine = r.status !== null ? `HTTP/1.1 ${r.status} ${REASONS[r.status] ?? ''}`.trimEnd() : '';
   // Envoy adds `server: envoy` only when it answered as an HTTP proxy (not for TCP/TLS passthrough).
   const httpProxied = out.hops.some((h) => h.entry.method !== null);
@@ -1011,7 +1025,7 @@ export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string
   if (!c.head && c.output === null) stdout += r.body;
   // curl prints time_total in seconds with six decimals.
   if (c.writeOut) stdout += c.writeOut.replace(/%\{http_code\}/g, String(r.status ?? 0).padStart(3, '0')).replace(/%\{time_total\}/g, (r.durationMs / 1000).toFixed(6)).replace(/\\n/g, '\n');
-  if (r.error && (!c.silent || c.verbose)) stderr += r.error + '\n';
+  if (r.error && (!c.silent || c.showError || c.verbose)) stderr += r.error + '\n';
   if (c.verbose && r.status !== null) stderr += `* Connection #0 to host ${c.host} left intact\n`;
   return { stdout, stderr };
 }

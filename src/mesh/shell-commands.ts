@@ -14,6 +14,7 @@ import { fail, ok, type CommandResult, type CommandSpec } from '../shell/types.t
 import type { Mesh } from './mesh.ts';
 import { debugPod, execInApp } from './container.ts';
 import type { PodInstance } from './scenario.ts';
+import { describeContainers, injectedPod, restartsColumn } from './pod-view.ts';
 
 export interface MeshShellOptions {
   /** Returns the current mesh (the lab may replace it). */
@@ -38,13 +39,16 @@ const KINDS: Record<string, string> = {
 const table = (rows: string[][]): string => tabwrite(rows, 3);
 const labelsText = (l: Record<string, string>): string => Object.entries(l).sort().map(([k, v]) => `${k}=${v}`).join(',') || '<none>';
 
-function podRows(pods: PodInstance[], all: boolean, showLabels: boolean, wide: boolean): string {
+function podRows(pods: PodInstance[], all: boolean, showLabels: boolean, wide: boolean, mesh?: Mesh): string {
   const rows = [[...(all ? ['NAMESPACE'] : []), 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', ...(wide ? ['IP'] : []), ...(showLabels ? ['LABELS'] : [])]];
   for (const p of pods) {
     const containers = p.workload.podSpec.containers;
     const n = (Array.isArray(containers) ? containers.length : 1) + (p.proxy === 'sidecar' ? 1 : 0);
     const ready = p.ready ? n : n - 1;
-    rows.push([...(all ? [p.namespace] : []), p.name, `${ready}/${n}`, 'Running', '0', AGE, ...(wide ? [p.ip] : []), ...(showLabels ? [labelsText(p.labels)] : [])]);
+    const start = mesh?.starts.get(`${p.name}.${p.namespace}`);
+    const status = start?.crashLoop ? 'CrashLoopBackOff' : 'Running';
+    const readyCount = start?.crashLoop ? Math.min(ready, n - 1) : ready;
+    rows.push([...(all ? [p.namespace] : []), p.name, `${readyCount}/${n}`, status, start ? restartsColumn(start, AGE) : '0', AGE, ...(wide ? [p.ip] : []), ...(showLabels ? [labelsText(p.labels)] : [])]);
   }
   return table(rows);
 }
@@ -59,7 +63,7 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
       const dash = argv.indexOf('--');
       const head = dash >= 0 ? argv.slice(0, dash) : argv;
       const tail = dash >= 0 ? argv.slice(dash + 1) : [];
-      const s = scanOptions(head.slice(1), { flags: 'AitLP', values: 'nocflSgTry', long: { namespace: 'n', output: 'o', container: 'c', filename: 'f', 'all-namespaces': 'A', 'show-labels': 'L', selector: 'l', prefix: 'P', since: 'S', image: 'g', target: 'T', profile: 'r', 'copy-to': 'y', stdin: 'i', tty: 't' } });
+      const s = scanOptions(head.slice(1), { flags: 'AitLPp', values: 'nocflSgTry', long: { namespace: 'n', output: 'o', container: 'c', filename: 'f', 'all-namespaces': 'A', 'show-labels': 'L', selector: 'l', prefix: 'P', previous: 'p', since: 'S', image: 'g', target: 'T', profile: 'r', 'copy-to': 'y', stdin: 'i', tty: 't' } });
       if (!s.ok) return fail(`error: ${s.error}`);
       const flags = s.flags;
       const showLabels = head.includes('--show-labels');
@@ -77,8 +81,8 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
             const pods = sc.pods.filter((p) => (all || p.namespace === ns) && (!name || p.name === name));
             if (name && !pods.length) return fail(`Error from server (NotFound): pods "${name}" not found`);
             if (!pods.length) return ok(`No resources found in ${ns} namespace.\n`);
-            if (output === 'yaml') return ok(pods.map((p) => yamlStringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: p.name, namespace: p.namespace, labels: p.labels }, spec: p.workload.podSpec, status: { phase: 'Running', podIP: p.ip } })).join('---\n'));
-            return ok(podRows(pods, all, showLabels, output === 'wide'));
+            if (output === 'yaml') return ok(pods.map((p) => yamlStringify(injectedPod(mesh, p))).join('---\n'));
+            return ok(podRows(pods, all, showLabels, output === 'wide', mesh));
           }
           const list = sc.model.ofKind(kind).filter((r) => (kind === 'Namespace' || all || r.namespace === ns) && (!name || r.name === name) && !r.file.startsWith('(built-in)'));
           if (name && !list.length) return fail(`Error from server (NotFound): ${rest[0]} "${name}" not found`);
@@ -129,12 +133,11 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
           if (!pod || !rest[1]) return fail(`Error from server (NotFound): pods "${rest[1] ?? ''}" not found`);
           const svcs = sc.model.servicesOf(pod.workload).map((x) => x.name);
           const lines = [
-            ['Name:', pod.name], ['Namespace:', pod.namespace], ['Labels:', labelsText(pod.labels).split(',').join('\n              ')], ['Status:', 'Running'], ['IP:', pod.ip],
+            ['Name:', pod.name], ['Namespace:', pod.namespace], ['Labels:', labelsText(pod.labels).split(',').join('\n                ')], ['Status:', 'Running'], ['IP:', pod.ip],
             ['Controlled By:', pod.workload.resource.kind === 'Pod' ? '<none>' : `${pod.workload.resource.kind}/${pod.workload.resource.name}`],
-            ['Containers:', (Array.isArray(pod.workload.podSpec.containers) ? pod.workload.podSpec.containers : []).map((c) => str((c as Record<string, unknown>).name) ?? '?').concat(pod.proxy === 'sidecar' ? ['istio-proxy'] : []).join(', ')],
             ['Ready:', String(pod.ready)], ['Services:', svcs.join(', ') || '<none>'],
           ];
-          return ok(lines.map(([k, v]) => `${k!.padEnd(14)}${v}`).join('\n') + '\n');
+          return ok(lines.map(([k, v]) => `${k!.padEnd(16)}${v}`).join('\n') + '\n' + describeContainers(mesh, pod));
         }
         case 'logs': {
           // POD, pod/POD, deploy/NAME (one of its pods, as kubectl picks one) or -l key=value,...
@@ -153,6 +156,18 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
           }
           // A gateway pod has one container, istio-proxy: it is the default there.
           const c = s.values.get('c')?.[0] ?? (pods.length > 0 && pods.every((p) => p.proxy === 'router') ? 'istio-proxy' : undefined);
+          // --previous: the log of the container's last terminated run (only app containers that crashed at start have one).
+          if (flags.has('p')) {
+            const out: string[] = [];
+            for (const p of pods) {
+              const start = mesh.starts.get(`${p.name}.${p.namespace}`);
+              const name = c ?? start?.container ?? str((p.workload.podSpec.containers as Record<string, unknown>[] | undefined)?.[0]?.name) ?? p.name;
+              const previous = start && name === start.container ? start.runs[start.runs.length - 2] : undefined;
+              if (!previous) return fail(`Error from server (BadRequest): previous terminated container "${name}" in pod "${p.name}" not found`);
+              out.push(...previous.log.map((l) => (s.flags.has('P') ? `[pod/${p.name}/${name}] ` : '') + l + '\n'));
+            }
+            return ok(out.join(''));
+          }
           if (c === 'istio-proxy') {
             const bad = pods.find((p) => p.proxy === 'none');
             if (bad) return fail(`error: container istio-proxy is not valid for pod ${bad.name}`);
@@ -161,7 +176,12 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
           }
           // Any other container: the app's own log (kubectl's default is the first container).
           const appPrefix = (p: PodInstance) => (s.flags.has('P') ? `[pod/${p.name}/${c ?? str((p.workload.podSpec.containers as Record<string, unknown>[] | undefined)?.[0]?.name) ?? p.name}] ` : '');
-          return ok(pods.flatMap((p) => (mesh.appLogs.get(`${p.name}.${p.namespace}`) ?? []).map((l) => appPrefix(p) + l + '\n')).join(''));
+          // A container that ran start-up calls printed its own lines first (its current run's).
+          const startLog = (p: PodInstance) => {
+            const start = mesh.starts.get(`${p.name}.${p.namespace}`);
+            return start && (c === undefined || c === start.container) ? start.runs.at(-1)?.log ?? [] : [];
+          };
+          return ok(pods.flatMap((p) => [...startLog(p), ...(mesh.appLogs.get(`${p.name}.${p.namespace}`) ?? [])].map((l) => appPrefix(p) + l + '\n')).join(''));
         }
         case 'apply': {
           const file = s.values.get('f')?.[0];

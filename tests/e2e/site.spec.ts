@@ -90,8 +90,8 @@ test('code blocks in chapters are highlighted', async ({ page, consoleErrors }) 
 
 test('a chapter shows its lab card with a disabled start button', async ({ page, consoleErrors }) => {
   // A chapter whose lab is still planned.
-  await page.goto('zh/common-problem/gateway-tcp-port/');
-  const card = page.locator('[data-lab="gateway-tcp-port"]');
+  await page.goto('zh/tricks/udp-listener/');
+  const card = page.locator('[data-lab="udp-listener"]');
   await expect(card.locator('h2')).not.toBeEmpty();
   await expect(card.getByRole('button', { name: '开始实验' })).toBeDisabled();
   expect(consoleErrors).toEqual([]);
