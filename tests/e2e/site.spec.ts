@@ -45,9 +45,10 @@ test('switching language keeps the same chapter', async ({ page, consoleErrors }
   await page.locator('starlight-lang-select select').first().selectOption({ label: '简体中文' });
   await expect(page).toHaveURL(/\/zh\/common-problem\/tcp-keepalive\/$/);
   await expect(page.locator('h1')).toHaveText(chapters.find((c) => c.slug === 'common-problem/tcp-keepalive')!.title.zh);
+  // The picker reacts once its module script has run, which is before DOMContentLoaded.
+  await page.waitForLoadState('domcontentloaded');
   await page.locator('starlight-lang-select select').first().selectOption({ label: 'English' });
-  await expect(page).toHaveURL(/\/common-problem\/tcp-keepalive\/$/);
-  await expect(page).not.toHaveURL(/\/zh\//);
+  await expect(page).toHaveURL(/^https?:\/\/[^/]+\/common-problem\/tcp-keepalive\/$/);
   expect(consoleErrors).toEqual([]);
 });
 
