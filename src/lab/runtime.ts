@@ -456,6 +456,7 @@ function skeleton(s: Session): TemplateResult {
 function toolbar(s: Session, a: Actions): TemplateResult {
   const done = s.tasks.filter((t) => t.done).length;
   return html`
+    ${s.expanded ? html`<strong class="opslab-expanded-title">${s.lab.title[s.lang]}</strong>` : nothing}
     <span class="opslab-progress" aria-live="polite">${s.t.tasksDone(done, s.tasks.length)}</span>
     ${s.saveFailed ? html`<span class="opslab-unsaved" role="status">${s.t.unsaved}</span>` : nothing}
     <span class="opslab-spacer"></span>

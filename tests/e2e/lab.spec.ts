@@ -252,6 +252,8 @@ test('full view covers the window with editor and terminal beside the tasks, and
 
   await page.getByRole('button', { name: 'Full view' }).click();
   await expect(page.getByRole('button', { name: 'Back to the page' })).toHaveAttribute('aria-pressed', 'true');
+  // The lab's title stays in sight above its panels.
+  await expect(page.locator('.opslab-expanded-title')).toHaveText('Healthy pods, no healthy upstream');
   const box = (await runtime.boundingBox())!;
   expect(box.x).toBe(0);
   expect(box.width).toBe(1440);
