@@ -1,6 +1,6 @@
 // Messages between the lab page and its worker (src/lab/worker.ts). Both sides
 // import these types, so a message that does not fit fails the type check.
-import type { Completion, RunRecord } from '../shell/index.ts';
+import type { Completion, OutputChunk, RunRecord } from '../shell/index.ts';
 import type { Finding } from '../analyzer/finding.ts';
 import type { ReadyLab } from './definition.ts';
 
@@ -39,7 +39,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   /** `prompt`: the terminal's next prompt when it is in a program such as `(dlv) `, null at the shell. */
-  | { type: 'result'; id: number; stdout: string; stderr: string; exitCode: number; clear: boolean; records: RunRecord[]; prompt: string | null }
+  /** `output`: stdout and stderr in the order written (curl -v), when the command gave it; print that instead. */
+  | { type: 'result'; id: number; stdout: string; stderr: string; output?: OutputChunk[]; exitCode: number; clear: boolean; records: RunRecord[]; prompt: string | null }
   | { type: 'completion'; id: number; completion: Completion }
   | { type: 'tasks'; tasks: TaskState[] }
   /** The verdict on an answer the learner just submitted, so the page can say right or wrong. */

@@ -4,6 +4,7 @@ import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { Readline } from 'xterm-readline';
 import '@xterm/xterm/css/xterm.css';
+import type { OutputChunk } from '../shell/types.ts';
 
 const themes: Record<'light' | 'dark', ITheme> = {
   light: { background: '#ffffff', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#b6d6fd', black: '#1f2328', red: '#cf222e', green: '#116329', yellow: '#7d4e00', blue: '#0969da', brightBlack: '#57606a' },
@@ -12,7 +13,8 @@ const themes: Record<'light' | 'dark', ITheme> = {
 
 export interface ShellBridge {
   /** `prompt`: the next prompt when the terminal is in a program (`(dlv) `), null at the shell. */
-  run(line: string): Promise<{ stdout: string; stderr: string; clear: boolean; prompt?: string | null }>;
+  /** `output`, when present, is stdout and stderr in the order written: printed in that order. */
+  run(line: string): Promise<{ stdout: string; stderr: string; output?: OutputChunk[]; clear: boolean; prompt?: string | null }>;
   complete(line: string): Promise<{ start: number; candidates: string[]; common: string }>;
   /** Ctrl-C while a command runs. */
   interrupt?(): void;
@@ -114,8 +116,15 @@ export function createTerminal(
         if (disposed) return;
         programPrompt = r.prompt ?? null;
         if (r.clear) term.write('\x1b[2J\x1b[3J\x1b[H');
-        if (r.stdout) rl.print(r.stdout.endsWith('\n') ? r.stdout : r.stdout + '\n');
-        if (r.stderr) rl.print(`\x1b[31m${r.stderr.endsWith('\n') ? r.stderr : r.stderr + '\n'}\x1b[0m`);
+        // stderr in red. In write order a body may run on into the next line, as in a real
+        // terminal; otherwise (stdout, then stderr) each part ends its line. The prompt needs the last ended.
+        const chunks: OutputChunk[] = r.output ?? [{ stream: 'stdout', text: r.stdout }, { stream: 'stderr', text: r.stderr }];
+        const shown = chunks.filter((c) => c.text !== '');
+        shown.forEach((c, i) => {
+          const endLine = (!r.output || i === shown.length - 1) && !c.text.endsWith('\n');
+          const text = endLine ? c.text + '\n' : c.text;
+          rl.print(c.stream === 'stderr' ? `\x1b[31m${text}\x1b[0m` : text);
+        });
       }
       setTimeout(() => void loop());
     };

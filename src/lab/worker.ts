@@ -80,7 +80,7 @@ async function handle(msg: ToWorker): Promise<void> {
       const running = shell;
       void running.run(msg.line, { terminal, signal: interrupt.signal }).then((r) => {
         if (interrupts.get(terminal) === interrupt) interrupts.delete(terminal);
-        post({ type: 'result', id: msg.id, stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, clear: r.clear ?? false, records: running.records, prompt: running.promptOf(terminal) });
+        post({ type: 'result', id: msg.id, stdout: r.stdout, stderr: r.stderr, ...(r.output ? { output: r.output } : {}), exitCode: r.exitCode, clear: r.clear ?? false, records: running.records, prompt: running.promptOf(terminal) });
         queue = queue.then(checkTasks).catch((err: unknown) => console.error('opslab worker:', err));
       });
       return;

@@ -4,7 +4,7 @@
 // Every piece keeps the resource and line it came from, so a simulated request
 // can say why it went where it went. dump.ts turns this into a /config_dump.
 import type { KubeService, Resource } from '../analyzer/resources/index.ts';
-import { hostCovers, resolveHost } from '../analyzer/resources/index.ts';
+import { gatewayHostTakes, hostCovers, resolveHost } from '../analyzer/resources/index.ts';
 import { externalNameCatchesAll, type Protocol } from '../analyzer/resources/protocol.ts';
 import { arr, num, obj, selects, str, strList, strMap } from '../analyzer/resources/values.ts';
 import { parseDuration } from './duration.ts';
@@ -91,6 +91,8 @@ export interface DCluster {
   keepalive?: { time?: number; interval?: number; probes?: number };
   /** DestinationRule connectionPool.tcp.connectTimeout (Envoy's connect_timeout; mesh default 10s). */
   connectTimeoutMs?: number;
+  /** DestinationRule connectionPool.http.idleTimeout: Envoy closes a pooled connection idle this long (Istio's default 1h). */
+  idleTimeoutMs?: number;
   /** DestinationRule outlierDetection, as istiod translates it (cluster_traffic_policy.go applyOutlierDetection). */
   outlier?: OutlierSpec;
   /** Endpoints (EDS); null for clusters without EDS. */
@@ -249,7 +251,7 @@ function outlierFrom(od: Record<string, unknown>, source: SourceRef): OutlierSpe
   return out;
 }
 
-type TrafficPolicy = { tls?: { mode: string; sni?: string }; keepalive?: DCluster['keepalive']; connectTimeoutMs?: number; outlier?: OutlierSpec };
+type TrafficPolicy = { tls?: { mode: string; sni?: string }; keepalive?: DCluster['keepalive']; connectTimeoutMs?: number; idleTimeoutMs?: number; outlier?: OutlierSpec };
 
 function trafficPolicyFor(dr: Resource, subsetIndex: number | null, port: number): TrafficPolicy {
   const layers: { tp: Record<string, unknown>; path: (string | number)[] }[] = [{ tp: obj(dr.spec.trafficPolicy), path: ['spec', 'trafficPolicy'] }];
@@ -269,6 +271,8 @@ function trafficPolicyFor(dr: Resource, subsetIndex: number | null, port: number
       }
       const connect = parseDuration(obj(obj(layer.connectionPool).tcp).connectTimeout);
       if (connect !== null) out.connectTimeoutMs = connect;
+      const idle = parseDuration(obj(obj(layer.connectionPool).http).idleTimeout);
+      if (idle !== null) out.idleTimeoutMs = idle;
       const ka = obj(obj(obj(layer.connectionPool).tcp).tcpKeepalive);
       if (Object.keys(ka).length) {
         const k: NonNullable<DCluster['keepalive']> = {};
@@ -322,6 +326,7 @@ function buildOutboundClusters(sc: Scenario, fromNs: string, services: OutboundS
         delete c.tls;
         delete c.keepalive;
         delete c.connectTimeoutMs;
+        delete c.idleTimeoutMs;
         delete c.outlier;
         Object.assign(c, trafficPolicyFor(dr, i, p.number));
         clusters.push(c);
@@ -625,14 +630,22 @@ function gatewayConfig(sc: Scenario, pod: PodInstance): ProxyConfig {
     });
   }
   // TCP servers: a listener only when a VirtualService tcp route is bound (else nothing listens).
+  // istiod (buildGatewayNetworkFiltersFromTCPRoutes): the VirtualService names the Gateway, one of
+  // its hosts matches one of the server's, and a tcp rule's match (port, gateways) fits; first rule wins.
   for (const ts of tcpServers) {
     const bind = gwService ? targetPort(gwService, ts.port) : ts.port;
+    const gwRef = `${ts.gw.namespace}/${ts.gw.name}`;
+    const serverHosts = strList(obj(arr(ts.gw.spec.servers)[ts.idx]).hosts);
     for (const vs of sc.model.ofKind('VirtualService')) {
-      const gws = strList(vs.spec.gateways).map((g) => (g.includes('/') ? g : `${vs.namespace}/${g}`));
-      if (!gws.includes(`${ts.gw.namespace}/${ts.gw.name}`)) continue;
+      const fullRef = (g: string) => (g.includes('/') ? g : `${vs.namespace}/${g}`);
+      const gws = strList(vs.spec.gateways).map(fullRef);
+      if (!gws.includes(gwRef)) continue;
+      const vsHosts = strList(vs.spec.hosts).map((h) => resolveHost(h, vs.namespace, sc.model.domain));
+      if (!vsHosts.some((h) => serverHosts.some((sh) => gatewayHostTakes(sh, ts.gw.namespace, vs.namespace, h)))) continue;
       const ti = arr(vs.spec.tcp).findIndex((t) => {
         const ms = arr(obj(t).match).map(obj);
-        return ms.length === 0 || ms.some((m) => num(m.port) === undefined || num(m.port) === ts.port);
+        const fits = (m: Record<string, unknown>) => (num(m.port) === undefined || num(m.port) === ts.port) && (strList(m.gateways).length === 0 || strList(m.gateways).map(fullRef).includes(gwRef));
+        return ms.length === 0 || ms.some(fits);
       });
       if (ti < 0) continue;
       const dest = obj(obj(arr(obj(arr(vs.spec.tcp)[ti]).route)[0]).destination);

@@ -35,6 +35,12 @@ function clusterJson(c: DCluster): Json {
     if (c.keepalive.interval !== undefined) k.keepalive_interval = c.keepalive.interval;
     j.upstream_connection_options = { tcp_keepalive: k };
   }
+  if (c.idleTimeoutMs !== undefined) {
+    // istiod puts connectionPool.http.idleTimeout into the cluster's HTTP protocol options.
+    const options = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+    const idle = { idle_timeout: protoDuration(c.idleTimeoutMs) };
+    j.typed_extension_protocol_options = { [options]: { '@type': T + options, common_http_protocol_options: idle, explicit_http_config: { http_protocol_options: {} } } };
+  }
   if (c.outlier) {
     // Field names and order of envoy.config.cluster.v3.OutlierDetection; only what istiod sets.
     const o = c.outlier;

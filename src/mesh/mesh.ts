@@ -8,11 +8,14 @@ import { curlOutput, Simulator, type RequestOutcome } from './request.ts';
 import { findPod, loadScenario, type PodInstance, type Scenario, type ScenarioFile } from './scenario.ts';
 import { startPod, type PodStart } from './startup.ts';
 import { istiodPushLog, isIstiod } from './istiod-log.ts';
+import type { OutputChunk } from '../shell/types.ts';
 
 export interface CurlRun {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** stdout and stderr in write order (curl -v), when both have text. */
+  output?: OutputChunk[];
   outcome: RequestOutcome | null;
 }
 

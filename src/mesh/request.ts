@@ -25,6 +25,8 @@ import { maxRuleFor, OutlierDetector } from './outlier.ts';
 import { Rng } from './rng.ts';
 import { hashString, targetPort, type AppBehavior, type PodInstance, type Scenario, type SourceRef } from './scenario.ts';
 import { containerEnv, expandEnv, type AppCall } from './process.ts';
+import { resolvesOutside } from './dns.ts';
+import type { OutputChunk } from '../shell/types.ts';
 
 export interface PathStep {
   kind: 'listener' | 'filter_chain' | 'route_config' | 'virtual_host' | 'route' | 'fault' | 'cluster' | 'endpoint' | 'retry' | 'app' | 'note';
@@ -232,6 +234,8 @@ export class Simulator {
     if (host.endsWith('.cluster.local') || !host.includes('.')) return null;
     const se = this.sc.model.ofKind('ServiceEntry').find((r) => Array.isArray(r.spec.addresses) && Array.isArray(r.spec.hosts) && (r.spec.hosts as unknown[]).includes(host));
     if (se) return { ip: String((se.spec.addresses as unknown[])[0]).split('/')[0]! };
+    // A name nothing declares and no public domain holds: NXDOMAIN (curl exits 6).
+    if (!resolvesOutside(this.sc, host)) return null;
     return { ip: `203.0.113.${(hashString(host) % 250) + 1}` };
   }
 
@@ -292,7 +296,31 @@ export class Simulator {
     this.pools.set(key, now);
     if (last === undefined || !app?.keepaliveTimeoutMs) return false;
     if (now - last < app.keepaliveTimeoutMs) return false;
+    if (app.closeRaceWindowMs !== undefined) return now - last < app.keepaliveTimeoutMs + app.closeRaceWindowMs;
     return this.rng.next() < app.closeRace;
+  }
+
+  /**
+   * Why a proxy's pooled connection to an app is gone before the next request, if it
+   * is: Envoy closed it itself after the cluster's idle timeout (DestinationRule
+   * connectionPool.http.idleTimeout), or the app closed it (keepaliveTimeout) long
+   * enough ago, past its closeRaceWindow, that Envoy has seen the FIN. Null: still pooled.
+   */
+  private closedWhileIdle(key: string, app: AppBehavior, at: number, cluster: DCluster): string | null {
+    const last = this.pools.get(key);
+    if (last === undefined) return null;
+    const idle = this.clock + at - last;
+    if (cluster.idleTimeoutMs !== undefined && idle >= cluster.idleTimeoutMs) return `idle ${idle / 1000}s: Envoy closed it after the cluster's idleTimeout of ${cluster.idleTimeoutMs / 1000}s (DestinationRule connectionPool.http.idleTimeout)`;
+    if (app.keepaliveTimeoutMs !== undefined && app.closeRaceWindowMs !== undefined && idle >= app.keepaliveTimeoutMs + app.closeRaceWindowMs) return `idle ${idle / 1000}s: the app closed it after its keepaliveTimeout of ${app.keepaliveTimeoutMs / 1000}s, and Envoy had seen the FIN`;
+    return null;
+  }
+
+  /** A new upstream connection in place of a closed pooled one: a new local port. */
+  private reconnect(key: string, at: number): number {
+    const port = this.port();
+    this.connPorts.set(key, port);
+    this.pools.set(key, this.clock + at);
+    return port;
   }
 
   // ---- the app ------------------------------------------------------------------
@@ -630,11 +658,18 @@ export class Simulator {
       const originating = cluster.tls && cluster.tls.mode !== 'DISABLE' && cluster.tls.mode !== 'ISTIO_MUTUAL';
       // Without `sni` Envoy sends none, unless auto SNI (Istio >= 1.21) takes the request's Host.
       const upstreamSni = originating ? cluster.tls?.sni ?? (this.sc.mesh.autoSni ? req.authority.split(':')[0]! : '') : null;
-      if (direct !== undefined && this.droppedOnPath(hop.proxy, addr, direct, t, cluster)) {
+      // A pooled connection closed while idle left the pool: this request opens a new one.
+      const closed = direct ? this.closedWhileIdle(connection, direct, t, cluster) : null;
+      if (closed) {
+        src.port = this.reconnect(connection, t);
+        e.upstream_local_address = `${src.ip}:${src.port}`;
+        path.push({ kind: 'note', name: 'new upstream connection', detail: `the pooled connection was closed while idle (${closed})`, ...(cluster.idleTimeoutMs !== undefined && cluster.source ? { source: cluster.source } : {}) });
+      }
+      if (!closed && direct !== undefined && this.droppedOnPath(hop.proxy, addr, direct, t, cluster)) {
         rep = { status: 0, body: '', headers: [], ms: 1, reset: 'termination', hops: [] };
         const ka = cluster.keepalive ? `TCP keepalive probes start only after ${cluster.keepalive.time ?? 7200}s idle` : 'The cluster has no TCP keepalive';
         path.push({ kind: 'note', name: 'pooled connection dropped on the path', detail: `idle for at least ${direct!.networkIdleTimeoutMs! / 1000}s, the idle timeout of a middlebox between this proxy and the server, which forgot the connection silently; the request met a RST. ${ka}${srcOf(direct!.source)}`, ...(cluster.source ? { source: cluster.source } : {}) });
-      } else if (direct !== undefined && this.pooledConnectionClosed(hop.proxy, addr, direct, t)) {
+      } else if (!closed && direct !== undefined && this.pooledConnectionClosed(hop.proxy, addr, direct, t)) {
         rep = { status: 0, body: '', headers: [], ms: 1, reset: 'termination', hops: [] };
         path.push({ kind: 'note', name: 'pooled connection closed by the app', detail: `idle for at least the app's keepaliveTimeout (${direct?.keepaliveTimeoutMs}ms); the FIN crossed the request${direct ? srcOf(direct.source) : ''}` });
       } else if (upstreamSni !== null && direct?.tlsServerNames && !certCovers(direct.tlsServerNames, upstreamSni)) {
@@ -979,7 +1014,7 @@ function cancel(hops: Hop[], at: number): void {
 const REASONS: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
 /** What curl prints: stdout (headers with -i, then the body) and stderr (-v, errors). */
-export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string | null, source?: { ip: string; port: number }): { stdout: string; stderr: string } {
+export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string | null, source?: { ip: string; port: number }): { stdout: string; stderr: string; output?: OutputChunk[] } {
   let stdout = '';
   let stderr = '';
   const r = out.client;
@@ -990,6 +1025,8 @@ export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string
     stderr += `${(r.error ?? '').replace(/^curl: \(7\) /, '* ')}\n* Closing connection\n${r.error ?? ''}\n`;
     return { stdout, stderr };
   }
+  // No address: curl gives up before it connects or sends anything.
+  if (c.verbose && r.exitCode === 6) return { stdout, stderr: `* Could not resolve host: ${c.host}\n* Closing connection\n${r.error ?? ''}\n` };
   const statusLine = r.status !== null ? `HTTP/1.1 ${r.status} ${REASONS[r.status] ?? ''}`.trimEnd() : '';
   // Envoy adds `server: envoy` only when it answered as an HTTP proxy (not for TCP/TLS passthrough).
   const httpProxied = out.hops.some((h) => h.entry.method !== null);
@@ -1017,6 +1054,8 @@ export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string
       stderr += '<\n';
     }
   }
+  // curl writes the -v lines above before the body, and the ones below after it.
+  const stderrBeforeBody = stderr.length;
   if (r.status !== null && c.include) {
     stdout += statusLine + '\n';
     for (const [k, v] of headers) stdout += `${k}: ${v}\n`;
@@ -1027,5 +1066,11 @@ export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string
   if (c.writeOut) stdout += c.writeOut.replace(/%\{http_code\}/g, String(r.status ?? 0).padStart(3, '0')).replace(/%\{time_total\}/g, (r.durationMs / 1000).toFixed(6)).replace(/\\n/g, '\n');
   if (r.error && (!c.silent || c.showError || c.verbose)) stderr += r.error + '\n';
   if (c.verbose && r.status !== null) stderr += `* Connection #0 to host ${c.host} left intact\n`;
-  return { stdout, stderr };
+  if (!stdout || !stderr) return { stdout, stderr };
+  const output: OutputChunk[] = [
+    { stream: 'stderr', text: stderr.slice(0, stderrBeforeBody) },
+    { stream: 'stdout', text: stdout },
+    { stream: 'stderr', text: stderr.slice(stderrBeforeBody) },
+  ];
+  return { stdout, stderr, output: output.filter((o) => o.text !== '') };
 }

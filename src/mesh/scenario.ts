@@ -50,6 +50,12 @@ export interface AppBehavior {
   networkIdleTimeoutMs?: number;
   /** Chance that a pooled connection the app already closed is still picked (the FIN is in flight). */
   closeRace: number;
+  /**
+   * With it, the race is no longer drawn: a request on a connection idle between
+   * keepaliveTimeout and keepaliveTimeout + this window always meets the FIN; later,
+   * the proxy has seen the FIN and opens a new connection (a lab can hit it on purpose).
+   */
+  closeRaceWindowMs?: number;
   /** TLS server: the names its certificate covers; a handshake with another SNI fails. */
   tlsServerNames?: string[];
   /** `mysql` (server speaks first) or `http` (the default). */
@@ -210,6 +216,8 @@ function readApps(files: ScenarioFile[]): AppBehavior[] {
       if (sidecar !== undefined) app.sidecar = sidecar;
       const ka = parseDuration(spec.keepaliveTimeout);
       if (ka !== null) app.keepaliveTimeoutMs = ka;
+      const raceWindow = parseDuration(spec.closeRaceWindow);
+      if (raceWindow !== null) app.closeRaceWindowMs = raceWindow;
       const idle = parseDuration(spec.networkIdleTimeout);
       if (idle !== null) app.networkIdleTimeoutMs = idle;
       const tls = obj(spec.tls);

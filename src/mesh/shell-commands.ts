@@ -13,7 +13,8 @@ import { scanOptions } from '../shell/options.ts';
 import { fail, ok, type CommandResult, type CommandSpec } from '../shell/types.ts';
 import type { Mesh } from './mesh.ts';
 import { debugPod, execInApp } from './container.ts';
-import type { PodInstance } from './scenario.ts';
+import { hashString, type PodInstance } from './scenario.ts';
+import type { KubeService } from '../analyzer/resources/index.ts';
 import { describeContainers, injectedPod, restartsColumn } from './pod-view.ts';
 
 export interface MeshShellOptions {
@@ -77,16 +78,21 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
           if (!kind) return fail(`error: the server doesn't have a resource type "${rest[0] ?? ''}"`);
           const name = rest[1];
           const output = s.values.get('o')?.[0];
+          const selectorText = s.values.get('l')?.[0];
+          const selector = selectorText === undefined ? () => true : parseSelector(selectorText);
+          if (!selector) return fail(badSelector(selectorText!));
+          // kubectl writes this to stderr and exits 0; with -A (or a cluster-wide kind) it names no namespace.
+          const none = { stdout: '', stderr: all || kind === 'Namespace' ? 'No resources found\n' : `No resources found in ${ns} namespace.\n`, exitCode: 0 };
           if (kind === 'Pod') {
-            const pods = sc.pods.filter((p) => (all || p.namespace === ns) && (!name || p.name === name));
+            const pods = sc.pods.filter((p) => (all || p.namespace === ns) && (!name || p.name === name) && selector(p.labels)).sort(byNamespaceAndName);
             if (name && !pods.length) return fail(`Error from server (NotFound): pods "${name}" not found`);
-            if (!pods.length) return ok(`No resources found in ${ns} namespace.\n`);
+            if (!pods.length) return none;
             if (output === 'yaml') return ok(pods.map((p) => yamlStringify(injectedPod(mesh, p))).join('---\n'));
             return ok(podRows(pods, all, showLabels, output === 'wide', mesh));
           }
-          const list = sc.model.ofKind(kind).filter((r) => (kind === 'Namespace' || all || r.namespace === ns) && (!name || r.name === name) && !r.file.startsWith('(built-in)'));
-          if (name && !list.length) return fail(`Error from server (NotFound): ${rest[0]} "${name}" not found`);
-          if (!list.length) return ok(`No resources found in ${ns} namespace.\n`);
+          const list = sc.model.ofKind(kind).filter((r) => (kind === 'Namespace' || all || r.namespace === ns) && (!name || r.name === name) && !r.file.startsWith('(built-in)') && selector(r.labels)).sort(byNamespaceAndName);
+          if (name && !list.length) return fail(`Error from server (NotFound): ${RESOURCES[kind] ?? rest[0]} "${name}" not found`);
+          if (!list.length) return none;
           if (output === 'yaml') return ok(list.map((r) => yamlStringify(r.data)).join('---\n'));
           const lead = (r: { namespace: string }) => (all ? [r.namespace] : []);
           const nsCol = all ? ['NAMESPACE'] : [];
@@ -98,7 +104,7 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
               rows = [[...nsCol, 'NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', ...lblCol]];
               for (const r of list) {
                 const svc = sc.model.services.find((x) => x.resource === r)!;
-                rows.push([...lead(r), r.name, svc.type, sc.vips.get(svc) ?? '<none>', svc.externalName ?? '<none>', svc.ports.map((p) => `${p.port}/${p.l4}`).join(',') || '<none>', AGE, ...lbl(r.labels)]);
+                rows.push([...lead(r), r.name, svc.type, sc.vips.get(svc) ?? '<none>', externalIpColumn(svc, output === 'wide'), portsColumn(svc), AGE, ...lbl(r.labels)]);
               }
               break;
             case 'Deployment':
@@ -109,13 +115,18 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
                 rows.push([...lead(r), r.name, `${ready}/${pods.length}`, String(pods.length), String(ready), AGE, ...lbl(r.labels)]);
               }
               break;
+            // Istio's CRDs (additionalPrinterColumns): a list prints as JSON, an unset field as an empty cell.
             case 'VirtualService':
               rows = [[...nsCol, 'NAME', 'GATEWAYS', 'HOSTS', 'AGE']];
-              for (const r of list) rows.push([...lead(r), r.name, JSON.stringify(strList(r.spec.gateways)), JSON.stringify(strList(r.spec.hosts)), AGE]);
+              for (const r of list) rows.push([...lead(r), r.name, crdCell(r.spec.gateways), crdCell(r.spec.hosts), AGE]);
+              break;
+            case 'ServiceEntry':
+              rows = [[...nsCol, 'NAME', 'HOSTS', 'LOCATION', 'RESOLUTION', 'AGE']];
+              for (const r of list) rows.push([...lead(r), r.name, crdCell(r.spec.hosts), crdCell(r.spec.location), crdCell(r.spec.resolution), AGE]);
               break;
             case 'DestinationRule':
               rows = [[...nsCol, 'NAME', 'HOST', 'AGE']];
-              for (const r of list) rows.push([...lead(r), r.name, str(r.spec.host) ?? '', AGE]);
+              for (const r of list) rows.push([...lead(r), r.name, crdCell(r.spec.host), AGE]);
               break;
             case 'Namespace':
               rows = [['NAME', 'STATUS', 'AGE', ...lblCol]];
@@ -146,8 +157,8 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
           let pods: PodInstance[];
           if (selector !== undefined) {
             const wanted = parseSelector(selector);
-            if (!wanted) return fail(`error: unable to parse requirement: "${selector}" (simulated: key=value[,key=value])`);
-            pods = sc.pods.filter((p) => p.namespace === ns && Object.entries(wanted).every(([k, v]) => p.labels[k] === v));
+            if (!wanted) return fail(badSelector(selector));
+            pods = sc.pods.filter((p) => p.namespace === ns && wanted(p.labels));
             if (!pods.length) return { stdout: '', stderr: `No resources found in ${ns} namespace.\n`, exitCode: 0 };
           } else {
             const pod = podByRef(mesh, ns, rest[0] ?? '');
@@ -190,6 +201,7 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
           if (text === undefined) return fail(`error: the path "${file}" does not exist`);
           const read = readManifests(file, text);
           if (read.problems.length) return fail(`error: error parsing ${file}: line ${read.problems[0]!.line}: ${read.problems[0]!.message}`);
+          if (!read.objects.length) return fail('error: no objects passed to apply');
           const name = mesh.files.find((f) => f.name === file || f.name.endsWith('/' + file.replace(/^\.?\//, '')) || file.endsWith('/' + f.name))?.name ?? file;
           mesh.applyFile(name, text);
           return ok(read.objects.map((o) => {
@@ -337,18 +349,96 @@ const notFound = (ref: string): string => {
   return `Error from server (NotFound): ${/^deploy/.test(type!) ? 'deployments.apps' : 'pods'} "${name}" not found`;
 };
 
-/** `app=inventory,version=v2` as a map; null when it is not that simple form. */
-function parseSelector(text: string): Record<string, string> | null {
-  const out: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    const m = /^([A-Za-z0-9._/-]+)==?([A-Za-z0-9._-]*)$/.exec(part.trim());
-    if (!m) return null;
-    out[m[1]!] = m[2]!;
+/** The API server lists objects in key order: by namespace, then by name. */
+const byNamespaceAndName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number =>
+  a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+type LabelTest = (labels: Record<string, string>) => boolean;
+
+/**
+ * A label selector as kubectl reads `-l`: requirements separated by commas, all of which
+ * must hold: `k=v` (or `k==v`), `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`. As in
+ * Kubernetes, `!=` and `notin` also match objects without the label. Null: it does not parse.
+ */
+function parseSelector(text: string): LabelTest | null {
+  const parts: string[] = [];
+  let depth = 0;
+  let part = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(part);
+      part = '';
+    } else part += ch;
   }
-  return out;
+  parts.push(part);
+  if (text.trim() === '') return () => true;
+  const key = '([A-Za-z0-9][A-Za-z0-9._/-]*)';
+  const value = '([A-Za-z0-9._-]*)';
+  const tests: LabelTest[] = [];
+  for (const raw of parts) {
+    const p = raw.trim();
+    const eq = new RegExp(`^${key}\\s*(==|=|!=)\\s*${value}$`).exec(p);
+    const set = new RegExp(`^${key}\\s+(in|notin)\\s*\\(([^()]*)\\)$`).exec(p);
+    const exists = new RegExp(`^(!?)\\s*${key}$`).exec(p);
+    if (eq) {
+      const [, k, op, v] = eq as unknown as [string, string, string, string];
+      tests.push(op === '!=' ? (l) => l[k] !== v : (l) => l[k] === v);
+    } else if (set) {
+      const [, k, op, list] = set as unknown as [string, string, string, string];
+      const values = list.split(',').map((v) => v.trim());
+      if (values.some((v) => !new RegExp(`^${value}$`).test(v))) return null;
+      tests.push(op === 'in' ? (l) => Object.hasOwn(l, k) && values.includes(l[k]!) : (l) => !Object.hasOwn(l, k) || !values.includes(l[k]!));
+    } else if (exists) {
+      const [, not, k] = exists as unknown as [string, string, string];
+      tests.push(not ? (l) => !Object.hasOwn(l, k) : (l) => Object.hasOwn(l, k));
+    } else return null;
+  }
+  return (l) => tests.every((t) => t(l));
+}
+
+const badSelector = (text: string): string => `error: unable to parse requirement: "${text}" (simulated: key=value, key!=value, key in (a,b), key notin (a,b), key, !key; joined by commas)`;
+
+/** Plural resource names with their API group, as kubectl's NotFound errors print them. */
+const RESOURCES: Record<string, string> = {
+  Service: 'services', Deployment: 'deployments.apps', Namespace: 'namespaces',
+  VirtualService: 'virtualservices.networking.istio.io', DestinationRule: 'destinationrules.networking.istio.io',
+  Gateway: 'gateways.networking.istio.io', ServiceEntry: 'serviceentries.networking.istio.io',
+};
+
+/** A CRD printer column's cell: a string as is, a list or object as JSON, an unset field empty. */
+function crdCell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * kubectl's EXTERNAL-IP: for a LoadBalancer the addresses in status.loadBalancer.ingress
+ * (`<pending>` until the cloud assigns one; over 16 characters cut to 13 and `...` unless
+ * -o wide), then spec.externalIPs; the external name of an ExternalName service.
+ */
+function externalIpColumn(svc: KubeService, wide: boolean): string {
+  const data = svc.resource.data as { spec?: { externalIPs?: unknown }; status?: { loadBalancer?: { ingress?: unknown } } };
+  const externalIps = strList(data.spec?.externalIPs);
+  if (svc.type === 'ExternalName') return svc.externalName ?? '';
+  if (svc.type !== 'LoadBalancer') return externalIps.join(',') || '<none>';
+  const ingress = (Array.isArray(data.status?.loadBalancer?.ingress) ? data.status.loadBalancer.ingress : []) as Record<string, unknown>[];
+  let lb = ingress.map((i) => str(i.ip) ?? str(i.hostname) ?? '').filter(Boolean).join(',');
+  if (!wide && lb.length > 16) lb = lb.slice(0, 13) + '...';
+  return [lb, ...externalIps].filter(Boolean).join(',') || '<pending>';
+}
+
+/** kubectl's PORT(S): `port/PROTO`, with `:nodePort` for NodePort and LoadBalancer services (allocated in 30000-32767 when not set). */
+function portsColumn(svc: KubeService): string {
+  const withNodePort = svc.type === 'NodePort' || svc.type === 'LoadBalancer';
+  return svc.ports.map((p) => {
+    const node = withNodePort ? `:${p.nodePort ?? 30000 + (hashString(`${svc.fqdn}:${p.port}`) % 2768)}` : '';
+    return `${p.port}${node}/${p.l4}`;
+  }).join(',') || '<none>';
 }
 
 function curlResult(mesh: Mesh, pod: PodInstance, argv: string[]): CommandResult {
   const r = mesh.run(pod, argv);
-  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, ...(r.output ? { output: r.output } : {}) };
 }

@@ -127,7 +127,9 @@ export class Shell {
     let stdin = '';
     let stderr = '';
     let last: CommandResult = { stdout: '', stderr: '', exitCode: 0 };
+    let stderrBeforeLast = '';
     for (const argv of stages) {
+      stderrBeforeLast = stderr;
       const spec = this.registry.get(argv[0]!);
       if (!spec) {
         const list = this.commands().map((c) => c.name).join(', ');
@@ -143,7 +145,10 @@ export class Shell {
       stderr += last.stderr;
       stdin = last.stdout;
     }
-    return { ...last, stderr };
+    // Only the last stage writes to the terminal in its own order; earlier stages' stdout went down the pipe.
+    const { output, ...result } = last;
+    if (!output) return { ...result, stderr };
+    return { ...result, stderr, output: stderrBeforeLast ? [{ stream: 'stderr', text: stderrBeforeLast }, ...output] : output };
   }
 
   /** Tab completion for the word that ends at `cursor` (default: the end of the line). */

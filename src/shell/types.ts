@@ -10,10 +10,22 @@ export interface Localized {
   zh: string;
 }
 
+/** A piece of a command's output, tagged with the stream it went to. */
+export interface OutputChunk {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
 export interface CommandResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /**
+   * The same text as stdout and stderr, in the order the program wrote it (curl -v: its
+   * `>`/`<` lines, then the body, then `left intact`). The terminal prints it in this
+   * order when the command's stdout is not piped; without it, stdout then stderr.
+   */
+  output?: OutputChunk[];
   /** Asks the terminal to clear its screen (the `clear` command). */
   clear?: boolean;
   /** Lines typed next in this terminal go to this program's prompt instead of the shell (e.g. after `dlv connect`). */

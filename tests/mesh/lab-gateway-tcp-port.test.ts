@@ -21,7 +21,7 @@ async function applyRoute(shell: ReturnType<typeof labShell>['shell'], fs: Retur
 describe('lab gateway-tcp-port', () => {
   it('port 7000 is on the Service, but the connect is refused (errno 111) and the gateway logs nothing for it', async () => {
     const { shell } = labShell();
-    expect((await shell.run('kubectl get svc -n istio-system')).stdout).toMatch(/istio-ingressgateway +LoadBalancer .* 80\/TCP,7000\/TCP /);
+    expect((await shell.run('kubectl get svc -n istio-system')).stdout).toMatch(/istio-ingressgateway +LoadBalancer .* 80:\d+\/TCP,7000:\d+\/TCP /);
     const r = await shell.run(CONNECT);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe("ERROR 2003 (HY000): Can't connect to MySQL server on 'istio-ingressgateway.istio-system:7000' (111)\n");

@@ -30,6 +30,17 @@ export function hostsOverlap(a: string, b: string): boolean {
 }
 
 /**
+ * Does a Gateway server host take a VirtualService host? (istiod's pickMatchingGatewayHosts,
+ * for HTTP, TCP and TLS servers alike.) `ns/host` takes only VirtualServices of that namespace
+ * (`./host` the Gateway's own; `*` before the slash, any); then the names must overlap, a wildcard on either side.
+ */
+export function gatewayHostTakes(serverHost: string, gatewayNs: string, vsNs: string, vsHost: string): boolean {
+  const { ns, host } = splitGatewayHost(serverHost);
+  if (ns !== null && ns !== '*' && (ns === '.' ? gatewayNs : ns) !== vsNs) return false;
+  return hostsOverlap(host, vsHost.toLowerCase());
+}
+
+/**
  * Is a resource of `ownerNs` with `exportTo` visible from `fromNs`?
  * '.' = own namespace, '*' = everywhere, '~' = nowhere; a missing list means everywhere
  * (the mesh default `defaultXxxExportTo` is `*` unless the mesh config says otherwise).

@@ -10,7 +10,7 @@ import { resourceRules, type Rule } from '../rules/index.ts';
 export { buildModel, ResourceModel } from './model.ts';
 export type { Resource, Workload, KubeService, RegistryHost, ServicePort } from './model.ts';
 export { readManifests } from './read.ts';
-export { resolveHost, hostCovers, hostsOverlap, visibleFrom } from './hosts.ts';
+export { resolveHost, hostCovers, hostsOverlap, gatewayHostTakes, visibleFrom } from './hosts.ts';
 
 /** Code for a document that could not be parsed (no istioctl equivalent shown as such). */
 export const PARSE_ERROR_CODE = 'OPS300';

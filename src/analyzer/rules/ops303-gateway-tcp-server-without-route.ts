@@ -2,12 +2,15 @@
 // VirtualService bound to the Gateway routes with a `tcp` (resp. `tls`) rule for
 // that port. istiod then builds a listener with no filter chain and drops it
 // ("must have more than 0 chains"), so the port refuses connections. HTTP servers
-// differ: they stay up and answer 404. Hosts are not compared (TCP ignores them).
+// differ: they stay up and answer 404. As istiod does (pickMatchingGatewayHosts), a
+// VirtualService counts only when one of its hosts matches one of the server's hosts
+// and the rule's match fits the port and, when it lists gateways, this Gateway.
 import type { Report, Rule } from './rule.ts';
 import type { Resource } from '../resources/model.ts';
 import { t } from './rule.ts';
 import { gatewayServers, vsBindsGateway } from './common.ts';
-import { arr, num, obj, str } from '../resources/values.ts';
+import { arr, num, obj, str, strList } from '../resources/values.ts';
+import { gatewayHostTakes, resolveHost } from '../resources/hosts.ts';
 
 export const rule: Rule = {
   meta: {
@@ -15,7 +18,7 @@ export const rule: Rule = {
     code: 'OPS303',
     severity: 'warning',
     title: t('Gateway TCP port without a route', 'Gateway 的 TCP 端口没有路由'),
-    explanation: t('istiod omits a gateway listener whose filter chains would be empty; without a VirtualService tcp route the port is simply not opened.', 'istiod 会忽略没有 filter chain 的网关监听器；没有 VirtualService 的 tcp 路由时该端口根本不会打开。'),
+    explanation: t('istiod omits a gateway listener whose filter chains would be empty; without a VirtualService tcp route the port is simply not opened. A VirtualService only counts when it names the Gateway, one of its hosts matches a host of the server (wildcards included, e.g. "*"), and its rule matches the server port.', 'istiod 会忽略没有 filter chain 的网关监听器；没有 VirtualService 的 tcp 路由时该端口根本不会打开。TCP 路由同样要比对 host：VirtualService 必须在 gateways 中引用该 Gateway，至少一个 host 与该 server 的 hosts 相匹配（通配符也算，比如 "*"），且规则的 match 对得上该端口，才会被采用。'),
     chapter: 'common-problem/gateway-tcp-port',
   },
   check(model) {
@@ -27,10 +30,14 @@ export const rule: Rule = {
         const section = s.protocol === 'TCP' || s.protocol === 'MONGO' || s.protocol === 'MYSQL' || s.protocol === 'REDIS' ? 'tcp' : s.protocol === 'TLS' && mode === 'PASSTHROUGH' ? 'tls' : null;
         if (!section || s.port === undefined) continue;
         bound ??= model.ofKind('VirtualService').filter((vs) => vsBindsGateway(model, vs, gw));
-        const routed = bound.some((vs) => arr(vs.spec[section]).some((r) => {
-          const matches = arr(obj(r).match);
-          return matches.length === 0 || matches.some((m) => num(obj(m).port) === undefined || num(obj(m).port) === s.port);
-        }));
+        const routed = bound.some((vs) => {
+          const hostMatch = strList(vs.spec.hosts).some((h) => s.hosts.some((sh) => gatewayHostTakes(sh, gw.namespace, vs.namespace, resolveHost(h, vs.namespace))));
+          const forThisGateway = (m: Record<string, unknown>) => strList(m.gateways).length === 0 || strList(m.gateways).some((g) => model.gateway(g, vs.namespace) === gw);
+          return hostMatch && arr(vs.spec[section]).some((r) => {
+            const matches = arr(obj(r).match).map(obj);
+            return matches.length === 0 || matches.some((m) => (num(m.port) === undefined || num(m.port) === s.port) && forThisGateway(m));
+          });
+        });
         if (routed) continue;
         out.push({
           resource: gw,

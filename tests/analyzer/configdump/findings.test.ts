@@ -117,6 +117,11 @@ describe('OPS208 gateway port without listener', () => {
   it('fires for a TCP port with no listener; 80 is served by 8080', () => {
     const f = analyzeDump(build({ ...gw, clusters: [svc(80), svc(31400), svc(15021)], listeners: [listener('0.0.0.0_8080', '0.0.0.0', 8080)] })).filter((x) => x.code === 'OPS208');
     expect(f.map((x) => x.message.en.match(/port (\d+)/)?.[1])).toEqual(['31400']);
+    // Nothing listens on the port, so the pod's kernel refuses the connection (RST to the SYN): not a reset of an open one.
+    expect(f[0]!.message.en).toContain('refused');
+    expect(f[0]!.message.en).not.toMatch(/reset/);
+    expect(f[0]!.message.zh).toContain('拒绝');
+    expect(f[0]!.message.zh).not.toContain('重置');
   });
   it('does not fire when the listener exists, nor on a sidecar', () => {
     expect(codes(build({ ...gw, clusters: [svc(31400)], listeners: [listener('0.0.0.0_31400', '0.0.0.0', 31400)] }))).not.toContain('OPS208');

@@ -59,6 +59,15 @@ spec:
     expect(run({ ...files, 'vs.yaml': vs('tcp', 7778) }, 'OPS303')).toHaveLength(1);
     expect(run({ ...files, 'vs.yaml': vs('http', 7777).replace('match: [{port: 7777}]', 'match: [{port: 7777}]') }, 'OPS303')).toHaveLength(1);
   });
+  it('compares hosts as istiod does: a VirtualService whose hosts miss the server hosts, or whose match names another gateway, does not count', () => {
+    const narrow = { ...files, 'gateway.yaml': files['gateway.yaml'].replace("- '*'", '- ledger.finance.example.com') };
+    expect(run({ ...narrow, 'vs.yaml': vs('tcp', 7777) }, 'OPS303')).toEqual([]); // VS host "*" matches any server host
+    expect(run({ ...narrow, 'vs.yaml': vs('tcp', 7777).replace('hosts: ["*"]', 'hosts: [books.finance.example.com]') }, 'OPS303')).toHaveLength(1);
+    expect(run({ ...narrow, 'vs.yaml': vs('tcp', 7777).replace('hosts: ["*"]', 'hosts: ["*.finance.example.com"]') }, 'OPS303')).toEqual([]);
+    const otherNs = { ...files, 'gateway.yaml': files['gateway.yaml'].replace("- '*'", "- 'payments/*'") };
+    expect(run({ ...otherNs, 'vs.yaml': vs('tcp', 7777) }, 'OPS303')).toHaveLength(1);
+    expect(run({ ...files, 'vs.yaml': vs('tcp', 7777).replace('match: [{port: 7777}]', 'match: [{port: 7777, gateways: [other-gw]}]') }, 'OPS303')).toHaveLength(1);
+  });
 });
 
 describe('OPS310 external HTTPS through a gateway without sni', () => {

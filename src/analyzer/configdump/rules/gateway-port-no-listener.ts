@@ -1,6 +1,7 @@
 // OPS208: a port of the gateway's own Service has no listener. For a TCP
 // server without a matching route istiod drops the server, so the port is
-// open on the load balancer but nothing listens in Envoy (connection reset).
+// open on the load balancer but nothing listens in Envoy: the pod's kernel
+// answers the SYN with a RST, and the client sees the connection refused.
 import { socketAddress } from '../model.ts';
 import { parseSubsetKey } from '../tables.ts';
 import { t, type DumpRule, type DumpReport } from './rule.ts';
@@ -36,8 +37,8 @@ function report(path: string | null, port: number, what: string): DumpReport {
     path: path ?? '$',
     resource: `Cluster ${what}`,
     message: t(
-      `The gateway exposes port ${port}, but Envoy has no listener on it (nor on ${port + 8000}): connections to it are refused or reset. For a TCP Gateway server, istiod creates no listener until a VirtualService tcp route is bound to it.`,
-      `Gateway 暴露了端口 ${port}，但 Envoy 在该端口（以及 ${port + 8000}）上没有 listener：连接会被拒绝或重置。对于 TCP 类型的 Gateway server，只有绑定了带 tcp 路由的 VirtualService 后，istiod 才会创建 listener。`,
+      `The gateway exposes port ${port}, but Envoy has no listener on it (nor on ${port + 8000}): nothing accepts connections there, so they are refused (curl: (7) Couldn't connect to server). For a TCP Gateway server, istiod creates no listener until a VirtualService tcp route is bound to it.`,
+      `Gateway 暴露了端口 ${port}，但 Envoy 在该端口（以及 ${port + 8000}）上没有 listener：没有进程接受该端口的连接，客户端会看到连接被拒绝（curl: (7) Couldn't connect to server）。对于 TCP 类型的 Gateway server，只有绑定了带 tcp 路由的 VirtualService 后，istiod 才会创建 listener。`,
     ),
     fix: t(`Add a VirtualService bound to the Gateway with a tcp route for port ${port}, and check the Gateway server's port number and protocol.`, `创建绑定该 Gateway 的 VirtualService，为端口 ${port} 配置 tcp 路由，并检查 Gateway server 的端口号和协议。`),
   };
