@@ -20,7 +20,7 @@ test('plays the gateway-tcp-port lab', async ({ page, consoleErrors }) => {
   await start();
   await expect(page.locator('.opslab-progress')).toHaveText('0 of 6 done');
 
-  await run('kubectl get svc -n istio-system', '80/TCP,7000/TCP');
+  await run('kubectl get svc -n istio-system', '/TCP,7000:'); // wraps: a string is looked for across rows
   await expect(task('service-ports')).toHaveAttribute('data-done', 'true');
   await run('clear');
   await run(CONNECT, REFUSED);
