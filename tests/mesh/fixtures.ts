@@ -6,6 +6,21 @@ import { join } from 'node:path';
 import { Mesh, meshCommands } from '../../src/mesh/index.ts';
 import { createShell, VirtualFS } from '../../src/shell/index.ts';
 
+/** A second version of catalog, for tests that route between versions. */
+export const CATALOG_V2 = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: catalog-v2, namespace: demo}
+spec:
+  selector: {matchLabels: {app: catalog, version: v2}}
+  template:
+    metadata:
+      labels: {app: catalog, version: v2}
+    spec:
+      containers:
+      - name: catalog
+        ports: [{containerPort: 5000}]
+`;
+
 export const BASE = `apiVersion: v1
 kind: Namespace
 metadata:

@@ -3,7 +3,7 @@
 // curl 8.x (exit codes, -v lines), kubectl (get tables, label selectors, apply),
 // Istio's CRD printer columns (additionalPrinterColumns in crd-all.gen.yaml).
 import { describe, expect, it } from 'vitest';
-import { BASE, istiod } from './fixtures.ts';
+import { BASE, CATALOG_V2, istiod } from './fixtures.ts';
 import { Mesh, meshCommands } from '../../src/mesh/index.ts';
 import { createShell, VirtualFS } from '../../src/shell/index.ts';
 
@@ -69,19 +69,7 @@ status:
   loadBalancer:
     ingress: [{ip: 203.0.113.40}]
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: catalog-v2, namespace: demo}
-spec:
-  selector: {matchLabels: {app: catalog, version: v2}}
-  template:
-    metadata:
-      labels: {app: catalog, version: v2}
-    spec:
-      containers:
-      - name: catalog
-        ports: [{containerPort: 5000}]
-${istiod('1.22.3')}`;
+${CATALOG_V2}${istiod('1.22.3')}`;
 
 function labShell(extraFiles: { path: string; content: string }[] = []) {
   const m = new Mesh([{ name: 'base.yaml', text: BASE }, { name: 'istio.yaml', text: EXTRA }]);

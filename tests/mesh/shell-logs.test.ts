@@ -7,24 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { createShell, VirtualFS } from '../../src/shell/index.ts';
 import { meshCommands } from '../../src/mesh/index.ts';
-import { mesh } from './fixtures.ts';
+import { CATALOG_V2, mesh } from './fixtures.ts';
 
-const TWO_VERSIONS = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: catalog-v2, namespace: demo}
-spec:
-  selector: {matchLabels: {app: catalog, version: v2}}
-  template:
-    metadata:
-      labels: {app: catalog, version: v2}
-    spec:
-      containers:
-      - name: catalog
-        ports: [{containerPort: 5000}]
-`;
 
 function shell() {
-  const m = mesh(TWO_VERSIONS);
+  const m = mesh(CATALOG_V2);
   return createShell({ fs: new VirtualFS([]) }).register(...meshCommands({ mesh: () => m, clientPod: 'demo/toolbox' }));
 }
 
