@@ -9,7 +9,6 @@ import { createShell, VirtualFS } from '../../src/shell/index.ts';
 import { meshCommands } from '../../src/mesh/index.ts';
 import { CATALOG_V2, mesh } from './fixtures.ts';
 
-
 function shell() {
   const m = mesh(CATALOG_V2);
   return createShell({ fs: new VirtualFS([]) }).register(...meshCommands({ mesh: () => m, clientPod: 'demo/toolbox' }));
