@@ -45,7 +45,7 @@ test('a chapter page loads little JavaScript before Start', async ({ page, conso
 });
 
 test('planned labs keep a disabled Start button and say they are being built', async ({ page, consoleErrors }) => {
-  await page.goto('tricks/direct-response/');
+  await page.goto('tricks/periodic-access-log/');
   const lab = page.locator('opslab-lab').first();
   await expect(lab.locator('.opslab-start')).toBeDisabled();
   await expect(lab.locator('.opslab-note')).toHaveText('The interactive lab is being built.');
