@@ -1040,10 +1040,8 @@ export function curlOutput(c: CurlRequest, out: RequestOutcome, targetIp: string
         stderr += `* TLSv1.3 (IN), TLS handshake, Server hello (2):\n* Server certificate:\n*  subject: CN=${r.certNames[0]}\n*  subjectAltName does not match ${c.host}\n`;
         if (r.error) stderr += r.error.replace(/^curl: \(\d+\) /, '* ') + '\n* Closing connection\n';
       } else if (!r.error) stderr += `* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384\n`;
-      if (r.status === null) {
-        if (r.error && (!c.silent || c.verbose)) stderr += r.error + '\n';
-        return { stdout, stderr };
-      }
+      // -v prints errors even with -s.
+      if (r.status === null) return { stdout, stderr: r.error ? stderr + r.error + '\n' : stderr };
     }
     stderr += `> ${c.method} ${c.path} HTTP/1.1\n> Host: ${authorityOf(c)}\n> User-Agent: ${ENVOY_UA}\n> Accept: */*\n`;
     for (const [k, v] of c.headers) if (k.toLowerCase() !== 'host') stderr += `> ${k}: ${v}\n`;

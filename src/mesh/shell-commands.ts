@@ -16,6 +16,7 @@ import { debugPod, execInApp } from './container.ts';
 import { hashString, type PodInstance } from './scenario.ts';
 import type { KubeService } from '../analyzer/resources/index.ts';
 import { describeContainers, injectedPod, restartsColumn } from './pod-view.ts';
+import { appContainerName } from './startup.ts';
 
 export interface MeshShellOptions {
   /** Returns the current mesh (the lab may replace it). */
@@ -172,7 +173,7 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
             const out: string[] = [];
             for (const p of pods) {
               const start = mesh.starts.get(`${p.name}.${p.namespace}`);
-              const name = c ?? start?.container ?? str((p.workload.podSpec.containers as Record<string, unknown>[] | undefined)?.[0]?.name) ?? p.name;
+              const name = c ?? start?.container ?? appContainerName(p);
               const previous = start && name === start.container ? start.runs[start.runs.length - 2] : undefined;
               if (!previous) return fail(`Error from server (BadRequest): previous terminated container "${name}" in pod "${p.name}" not found`);
               out.push(...previous.log.map((l) => (s.flags.has('P') ? `[pod/${p.name}/${name}] ` : '') + l + '\n'));
@@ -186,7 +187,7 @@ export function meshCommands(opts: MeshShellOptions): CommandSpec[] {
             return ok(pods.flatMap((p) => (mesh.proxyLogs.get(`${p.name}.${p.namespace}`) ?? []).map((l) => prefix(p) + l + '\n')).join(''));
           }
           // Any other container: the app's own log (kubectl's default is the first container).
-          const appPrefix = (p: PodInstance) => (s.flags.has('P') ? `[pod/${p.name}/${c ?? str((p.workload.podSpec.containers as Record<string, unknown>[] | undefined)?.[0]?.name) ?? p.name}] ` : '');
+          const appPrefix = (p: PodInstance) => (s.flags.has('P') ? `[pod/${p.name}/${c ?? appContainerName(p)}] ` : '');
           // A container that ran start-up calls printed its own lines first (its current run's).
           const startLog = (p: PodInstance) => {
             const start = mesh.starts.get(`${p.name}.${p.namespace}`);

@@ -6,20 +6,23 @@ import { join } from 'node:path';
 import { Mesh, meshCommands } from '../../src/mesh/index.ts';
 import { createShell, VirtualFS } from '../../src/shell/index.ts';
 
-/** A second version of catalog, for tests that route between versions. */
-export const CATALOG_V2 = `apiVersion: apps/v1
+/** A version of the catalog Deployment (pods labelled app: catalog, version: <v>, port 5000). */
+const catalogDeployment = (version: string): string => `apiVersion: apps/v1
 kind: Deployment
-metadata: {name: catalog-v2, namespace: demo}
+metadata: {name: catalog-${version}, namespace: demo}
 spec:
-  selector: {matchLabels: {app: catalog, version: v2}}
+  selector: {matchLabels: {app: catalog, version: ${version}}}
   template:
     metadata:
-      labels: {app: catalog, version: v2}
+      labels: {app: catalog, version: ${version}}
     spec:
       containers:
       - name: catalog
         ports: [{containerPort: 5000}]
 `;
+
+/** A second version of catalog, for tests that route between versions. */
+export const CATALOG_V2 = catalogDeployment('v2');
 
 export const BASE = `apiVersion: v1
 kind: Namespace
@@ -35,19 +38,7 @@ spec:
   ports:
   - {name: http, port: 5000, targetPort: 5000}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: catalog-v1, namespace: demo}
-spec:
-  selector: {matchLabels: {app: catalog, version: v1}}
-  template:
-    metadata:
-      labels: {app: catalog, version: v1}
-    spec:
-      containers:
-      - name: catalog
-        ports: [{containerPort: 5000}]
----
+${catalogDeployment('v1')}---
 apiVersion: v1
 kind: Pod
 metadata: {name: toolbox, namespace: demo, labels: {app: toolbox}}
