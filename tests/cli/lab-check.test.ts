@@ -39,6 +39,18 @@ describe('opslab lab check', () => {
     ]);
   });
 
+  it('reports a task that is already ticked before the learner does anything', async () => {
+    const dir = copyLab('timeouts-and-retries');
+    // A request check on /stock/fast expecting the 200 it gets today, before any edit.
+    const guard = `  - id: fast-still-answers
+    title: { en: "The fast endpoint still answers", zh: "快接口仍有应答" }
+    check: { kind: request, from: shop/storefront, command: "curl -s http://inventory.shop:8080/stock/fast", expect: { status: 200 } }
+hints:`;
+    writeFileSync(join(dir, 'lab.yaml'), readFileSync(join(dir, 'lab.yaml'), 'utf8').replace(/^hints:/m, guard));
+    const r = await checkLab(dir);
+    expect(r.problems).toEqual(['task "fast-still-answers" already passes before the solution: it is ticked before the learner does anything']);
+  });
+
   it('names the file and line of a broken definition', async () => {
     const dir = copyLab('tcp-keepalive');
     writeFileSync(join(dir, 'lab.yaml'), readFileSync(join(dir, 'lab.yaml'), 'utf8').replace(/minutes: \d+/, 'minutes: soon'));

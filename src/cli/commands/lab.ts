@@ -1,6 +1,6 @@
 // `opslab lab check [<lab-dir>...]`: validates labs and replays each ready lab's
-// solution. Every check must pass after the solution and at least one must fail
-// before it; a lab whose checks cannot fail is a defect.
+// solution. Every check must fail before the solution and pass after it; a check
+// that is already ticked when the lab opens is a defect.
 import { readdirSync, existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -27,7 +27,10 @@ export async function checkLab(dir: string): Promise<{ id: string; status: 'plan
   for (const [task, outcome] of Object.entries(r.after)) {
     if (outcome.status !== 'pass') problems.push(`task "${task}" does not pass after the solution (${outcome.status === 'unavailable' ? outcome.reason : outcome.status})`);
   }
-  if (!Object.values(r.before).some((o) => o.status === 'fail')) problems.push('every check already passes before the solution: the lab cannot fail');
+  // A task ticked before the learner did anything proves nothing about what they did.
+  for (const [task, outcome] of Object.entries(r.before)) {
+    if (outcome.status === 'pass') problems.push(`task "${task}" already passes before the solution: it is ticked before the learner does anything`);
+  }
   return { id, status: 'ready', problems };
 }
 
@@ -35,7 +38,7 @@ export function registerLab(program: Command, setExit: SetExit): void {
   const lab = program.command('lab').description('Work with lab definitions (labs/<id>/lab.yaml)');
   lab
     .command('check')
-    .description('Validate labs and replay each ready lab\'s solution (all checks pass after it, at least one fails before it)')
+    .description('Validate labs and replay each ready lab\'s solution (every check fails before it and passes after it)')
     .argument('[lab-dir...]', 'lab folders or lab ids (default: every folder under ./labs)')
     .action(async (dirs: string[]) => {
       // A bare id (`lab check no-healthy-upstream`) names ./labs/<id> when there is no such folder here.
@@ -46,7 +49,7 @@ export function registerLab(program: Command, setExit: SetExit): void {
       for (const dir of targets) {
         if (!existsSync(`${dir}/lab.yaml`)) throw new UsageError(`${dir}: no lab.yaml in this folder`);
         const r = await checkLab(dir);
-        if (r.problems.length === 0) process.stdout.write(`✔ ${r.id}${r.status === 'planned' ? ' (planned: definition valid, nothing to replay)' : ': solution replayed, every check passes after it and some fail before'}\n`);
+        if (r.problems.length === 0) process.stdout.write(`✔ ${r.id}${r.status === 'planned' ? ' (planned: definition valid, nothing to replay)' : ': solution replayed, every check fails before it and passes after it'}\n`);
         else {
           failed++;
           process.stdout.write(`✘ ${r.id}\n${r.problems.map((p) => '    ' + p.replace(/\n/g, '\n    ')).join('\n')}\n`);
